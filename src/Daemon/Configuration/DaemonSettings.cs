@@ -1,0 +1,45 @@
+using CacheFarm.Daemon.Storage.Local;
+
+namespace CacheFarm.Daemon.Configuration;
+
+/// <summary>Everything cachefarmd is configured with, after file, environment and flags are merged.</summary>
+public sealed record DaemonSettings
+{
+    public const int DefaultPort = 4227;
+
+    public required string DataDirectory { get; init; }
+
+    public long Capacity { get; init; } = LocalTierOptions.DefaultCapacity;
+
+    /// <summary>TCP endpoint (host:port), or null for no TCP listener.</summary>
+    public string? Listen { get; init; } = $"127.0.0.1:{DefaultPort}";
+
+    /// <summary>Unix socket path, or null for no socket.</summary>
+    public string? Socket { get; init; }
+
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int MaxConcurrentWrites { get; init; } = 4;
+
+    /// <summary>Stop after this long without requests; zero means never (the default for a daemon started by hand).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>In-memory part of the FASTER log; null sizes it from the capacity.</summary>
+    public long? LogMemory { get; init; }
+
+    public string LocalTierDirectory => Path.Combine(DataDirectory, "local");
+
+    /// <summary>Default data directory: <c>$XDG_CACHE_HOME/cachefarm</c> or <c>~/.cache/cachefarm</c>.</summary>
+    public static string DefaultDataDirectory(Func<string, string?> env)
+    {
+        var cacheHome = env("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(cacheHome))
+        {
+            cacheHome = Path.Combine(env("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        }
+        return Path.Combine(cacheHome, "cachefarm");
+    }
+
+    /// <summary>Default socket: <c>cachefarmd.sock</c> in the data directory (mode 0600, directory 0700).</summary>
+    public static string DefaultSocket(string dataDirectory) => Path.Combine(dataDirectory, "cachefarmd.sock");
+}

@@ -1,0 +1,95 @@
+using CacheFarm.Daemon.Configuration;
+using CacheFarm.Daemon.Services;
+using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Local;
+using CacheFarm.Daemon.Storage.Streaming;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace CacheFarm.Daemon.Hosting;
+
+/// <summary>Builds and runs the daemon: storage, gRPC services, listeners, readiness line and graceful stop.</summary>
+internal static class DaemonHost
+{
+    public const string ReadyLine = "cachefarmd ready";
+
+    public static async Task<int> RunAsync(DaemonSettings settings)
+    {
+        using var dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
+        if (settings.Socket is { } socket)
+        {
+            ListenerSetup.PrepareSocket(socket);
+        }
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, settings));
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = ListenerSetup.MaxMessageBytes;
+            o.MaxSendMessageSize = ListenerSetup.MaxMessageBytes;
+            o.EnableDetailedErrors = true;
+        });
+        builder.Services.AddGrpcHealthChecks().AddCheck("local-tier", () => HealthCheckResult.Healthy());
+        builder.Services.AddSingleton(new LocalTierOptions
+        {
+            Directory = settings.LocalTierDirectory,
+            Capacity = settings.Capacity,
+            MemoryBytes = settings.LogMemory,
+            CheckpointInterval = settings.CheckpointInterval,
+            MaxConcurrentWrites = settings.MaxConcurrentWrites,
+        });
+        builder.Services.AddSingleton<FasterLocalTier>();
+        builder.Services.AddSingleton<ICacheStore>(sp => sp.GetRequiredService<FasterLocalTier>());
+        builder.Services.AddSingleton<RequestCounters>();
+        builder.Services.AddSingleton<BlobWriteLocks>();
+        builder.Services.AddSingleton(sp => new IdleShutdown(settings.IdleTimeout, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleShutdown>());
+
+        await using var app = builder.Build();
+        // Open (and recover) the local tier before accepting a request.
+        app.Services.GetRequiredService<FasterLocalTier>();
+        var idle = app.Services.GetRequiredService<IdleShutdown>();
+        app.Use(async (context, next) =>
+        {
+            idle.Enter();
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                idle.Leave();
+            }
+        });
+        app.MapGrpcService<BlobStoreService>();
+        app.MapGrpcService<EntryStoreService>();
+        app.MapGrpcService<AdminService>();
+        app.MapGrpcHealthChecksService();
+
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"cachefarmd: cannot listen: {e.Message}");
+            return 1;
+        }
+        if (settings.Socket is { } boundSocket)
+        {
+            ListenerSetup.RestrictSocket(boundSocket);
+        }
+        Console.WriteLine($"{ReadyLine} pid={Environment.ProcessId} socket={settings.Socket ?? "none"} tcp={settings.Listen ?? "none"} data={settings.DataDirectory}");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        if (settings.Socket is { } closedSocket)
+        {
+            File.Delete(closedSocket);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+namespace CacheFarm.Daemon.Hosting;
+
+/// <summary>An exclusive lock on the data directory, so two daemons never open one FASTER log.</summary>
+internal sealed class DataDirectoryLock : IDisposable
+{
+    private readonly FileStream _lockFile;
+
+    private DataDirectoryLock(FileStream lockFile) => _lockFile = lockFile;
+
+    public static DataDirectoryLock Acquire(string directory)
+    {
+        // Private to the user: the cache holds build outputs that other users must not read or plant.
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = Path.Combine(directory, "cachefarmd.lock");
+        try
+        {
+            // FileShare.None is an flock(2) on Linux: released by the kernel even after kill -9.
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            using (var writer = new StreamWriter(stream, leaveOpen: true))
+            {
+                writer.Write(Environment.ProcessId);
+            }
+            stream.Flush();
+            return new DataDirectoryLock(stream);
+        }
+        catch (IOException)
+        {
+            throw new Configuration.SettingsException($"data directory {directory} is in use by another cachefarmd");
+        }
+    }
+
+    public void Dispose() => _lockFile.Dispose();
+}

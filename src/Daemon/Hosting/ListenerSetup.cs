@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using CacheFarm.Daemon.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace CacheFarm.Daemon.Hosting;
+
+/// <summary>Kestrel endpoints (Unix socket and loopback TCP, HTTP/2 only) and the limits tuned for large blob streams.</summary>
+internal static class ListenerSetup
+{
+    public const int MaxMessageBytes = 16 << 20;
+
+    public static void Configure(KestrelServerOptions kestrel, DaemonSettings settings)
+    {
+        var http2 = kestrel.Limits.Http2;
+        http2.InitialConnectionWindowSize = 16 << 20;
+        http2.InitialStreamWindowSize = 8 << 20;
+        http2.MaxStreamsPerConnection = 100;
+        http2.MaxFrameSize = 1 << 20;
+        kestrel.Limits.MaxRequestBodySize = null;
+        kestrel.AddServerHeader = false;
+        if (settings.Socket is { } socket)
+        {
+            kestrel.ListenUnixSocket(socket, o => o.Protocols = HttpProtocols.Http2);
+        }
+        if (settings.Listen is { } listen)
+        {
+            var endpoint = ParseEndpoint(listen);
+            kestrel.Listen(endpoint, o => o.Protocols = HttpProtocols.Http2);
+        }
+    }
+
+    public static IPEndPoint ParseEndpoint(string listen)
+    {
+        if (IPEndPoint.TryParse(listen, out var endpoint) && endpoint.Port != 0)
+        {
+            return endpoint;
+        }
+        var colon = listen.LastIndexOf(':');
+        if (colon > 0 && listen[..colon] == "localhost" && int.TryParse(listen[(colon + 1)..], out var port))
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+        throw new SettingsException($"listen: '{listen}' is not host:port (e.g. 127.0.0.1:{DaemonSettings.DefaultPort})");
+    }
+
+    /// <summary>Prepares the socket's directory (mode 0700) and refuses to take over a socket a live daemon serves.</summary>
+    public static void PrepareSocket(string socketPath)
+    {
+        var directory = Path.GetDirectoryName(socketPath)!;
+        Directory.CreateDirectory(directory);
+        if (!File.Exists(socketPath))
+        {
+            return;
+        }
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(socketPath));
+            throw new SettingsException($"another cachefarmd is already serving {socketPath}");
+        }
+        catch (SocketException)
+        {
+            // Nobody answers: a stale socket left by a killed daemon.
+            File.Delete(socketPath);
+        }
+    }
+
+    public static void RestrictSocket(string socketPath) =>
+        File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+}

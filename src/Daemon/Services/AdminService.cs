@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Reflection;
+using CacheFarm.Daemon.Storage;
+using CacheFarm.Protos.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+
+namespace CacheFarm.Daemon.Services;
+
+/// <summary>The <c>cachefarm.v1.Admin</c> service: stats, zeroing them, and shutting the daemon down.</summary>
+public sealed class AdminService(ICacheStore store, RequestCounters counters, IHostApplicationLifetime lifetime) : Admin.AdminBase
+{
+    private static readonly string Version =
+        typeof(AdminService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public override Task<Stats> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(Snapshot());
+
+    public override Task<Stats> ZeroStats(ZeroStatsRequest request, ServerCallContext context)
+    {
+        counters.Zero();
+        store.ZeroStats();
+        return Task.FromResult(Snapshot());
+    }
+
+    public override Task<Stats> Shutdown(ShutdownRequest request, ServerCallContext context)
+    {
+        var stats = Snapshot();
+        // Stop after this answer has gone out; the host checkpoints the local tier on the way down.
+        context.GetHttpContext().Response.OnCompleted(() =>
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        });
+        return Task.FromResult(stats);
+    }
+
+    private Stats Snapshot()
+    {
+        var stats = new Stats
+        {
+            Version = Version,
+            UptimeSeconds = (long)(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds,
+            Requests = counters.Snapshot(),
+            SinceUnixMs = counters.SinceUnixMs,
+        };
+        stats.Tiers.AddRange(store.GetTierStats());
+        return stats;
+    }
+}

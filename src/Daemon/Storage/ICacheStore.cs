@@ -1,0 +1,56 @@
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+
+namespace CacheFarm.Daemon.Storage;
+
+/// <summary>What the gRPC services need from storage: verified blobs and entries, by namespace.</summary>
+/// <remarks>
+/// The gRPC front door talks only to this, so another front door (REAPI, HTTP) or a tier chain can be
+/// put behind or in front of it without touching the services.
+/// </remarks>
+public interface ICacheStore
+{
+    /// <summary>Largest blob this store accepts; larger writes are refused before any byte is read.</summary>
+    long MaxBlobSize { get; }
+
+    ValueTask<bool> ContainsBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken);
+
+    /// <summary>Opens a blob for reading, or returns null on a miss.</summary>
+    ValueTask<IBlobReader?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken);
+
+    /// <summary>Starts storing a blob whose bytes the caller has yet to verify; nothing is visible before commit.</summary>
+    ValueTask<IBlobWriter> BeginBlobWriteAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken);
+
+    ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken);
+
+    ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, Entry entry, CancellationToken cancellationToken);
+
+    IReadOnlyList<TierStats> GetTierStats();
+
+    void ZeroStats();
+}
+
+/// <summary>Streams one stored blob.</summary>
+public interface IBlobReader
+{
+    long Size { get; }
+
+    /// <summary>Yields the bytes of [offset, offset+length) in order; each chunk is owned by the caller.</summary>
+    /// <exception cref="BlobUnavailableException">A chunk vanished or failed its checksum mid-read.</exception>
+    IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, CancellationToken cancellationToken);
+}
+
+/// <summary>Receives a blob's bytes in order; disposing without <see cref="CommitAsync"/> discards them.</summary>
+public interface IBlobWriter : IAsyncDisposable
+{
+    ValueTask AppendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Makes the blob visible; call only after its digest has been verified.</summary>
+    ValueTask CommitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A stored blob could not be read back whole (evicted or corrupt part).</summary>
+public sealed class BlobUnavailableException(string message) : Exception(message);
+
+/// <summary>The store cannot take more data right now (disk full, blob larger than the tier).</summary>
+public sealed class StorageFullException(string message) : Exception(message);

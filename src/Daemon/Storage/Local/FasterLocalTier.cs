@@ -1,0 +1,206 @@
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace CacheFarm.Daemon.Storage.Local;
+
+/// <summary>The embedded cache tier: blobs and entries in a capacity-capped FASTER log on local disk.</summary>
+public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
+{
+    private readonly LocalTierOptions _options;
+    private readonly CheckpointScheduler _checkpoints;
+    private readonly LocalTierCounters _counters = new();
+
+    public FasterLocalTier(LocalTierOptions options, ILogger<FasterLocalTier> logger)
+    {
+        _options = options;
+        var layout = FasterLayout.ForCapacity(options.Capacity, options.MemoryBytes);
+        Store = new FasterRecordStore(options.Directory, layout, options.MaxConcurrentWrites);
+        Capacity = new LogCapacity(Store, options.Capacity, options.Directory);
+        _checkpoints = new CheckpointScheduler(Store, Capacity, options.CheckpointInterval, logger);
+    }
+
+    internal FasterRecordStore Store { get; }
+
+    internal LogCapacity Capacity { get; }
+
+    public long MaxBlobSize => Capacity.MaxBlobSize;
+
+    public long UsedBytes => Capacity.UsedBytes;
+
+    public long Checkpoints => _checkpoints.Checkpoints;
+
+    public async ValueTask<bool> ContainsBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        if (digest.IsEmptyBlob)
+        {
+            return true;
+        }
+        var (manifest, _) = await ReadManifestAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        return manifest is not null;
+    }
+
+    public async ValueTask<IBlobReader?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        if (digest.IsEmptyBlob)
+        {
+            Interlocked.Increment(ref _counters.BlobHits);
+            return new FasterBlobReader(this, ns, digest, new BlobManifest(0, 0, FasterLayout.ChunkPayload, 0), long.MaxValue);
+        }
+        var (manifest, address) = await ReadManifestAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        if (manifest is null)
+        {
+            Interlocked.Increment(ref _counters.BlobMisses);
+            return null;
+        }
+        Interlocked.Increment(ref _counters.BlobHits);
+        Interlocked.Add(ref _counters.BytesRead, manifest.Value.Size);
+        return new FasterBlobReader(this, ns, digest, manifest.Value, address);
+    }
+
+    public ValueTask<IBlobWriter> BeginBlobWriteAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        if (digest.Size > MaxBlobSize)
+        {
+            throw new StorageFullException(
+                $"blob of {digest.Size} bytes exceeds the local tier's limit of {MaxBlobSize} bytes (45% of its {_options.Capacity}-byte capacity)");
+        }
+        Capacity.EnsureDiskRoom(digest.Size);
+        return ValueTask.FromResult<IBlobWriter>(new FasterBlobWriter(this, ns, digest));
+    }
+
+    public async ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        var recordKey = RecordKey.Create(RecordKey.Entry, ns, key.Span);
+        var record = await Store.ReadAsync(recordKey, cancellationToken).ConfigureAwait(false);
+        using var memory = record.Memory;
+        if (!record.Found)
+        {
+            Interlocked.Increment(ref _counters.EntryMisses);
+            return null;
+        }
+        if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload) || !TryParseEntry(payload, out var entry))
+        {
+            Interlocked.Increment(ref _counters.CorruptReads);
+            Interlocked.Increment(ref _counters.EntryMisses);
+            Store.Delete(recordKey);
+            return null;
+        }
+        if (Capacity.IsInOlderHalf(record.Address))
+        {
+            await Store.UpsertAsync(recordKey, memory!.Memory[..record.Length], cancellationToken).ConfigureAwait(false);
+            Capacity.EvictIfNeeded();
+            CountSecondChance();
+        }
+        Interlocked.Increment(ref _counters.EntryHits);
+        return entry;
+    }
+
+    public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, Entry entry, CancellationToken cancellationToken)
+    {
+        var size = entry.CalculateSize();
+        if (size > _options.MaxEntryBytes)
+        {
+            throw new ArgumentException($"entry of {size} bytes exceeds the limit of {_options.MaxEntryBytes} bytes");
+        }
+        Capacity.EnsureDiskRoom(size);
+        var value = new byte[ChecksummedRecord.ChecksumLength + size];
+        entry.WriteTo(value.AsSpan(ChecksummedRecord.ChecksumLength));
+        ChecksummedRecord.WriteChecksum(value.AsSpan(ChecksummedRecord.ChecksumLength), value);
+        await Capacity.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        await Store.UpsertAsync(RecordKey.Create(RecordKey.Entry, ns, key.Span), value, cancellationToken).ConfigureAwait(false);
+        Capacity.EvictIfNeeded();
+        CountWrite(size);
+    }
+
+    public IReadOnlyList<TierStats> GetTierStats()
+    {
+        var stats = new TierStats
+        {
+            Name = "local",
+            Health = "healthy",
+            Mode = "read-write",
+            SizeBytes = Capacity.UsedBytes,
+            CapacityBytes = Capacity.Capacity,
+            Evictions = Capacity.Evictions,
+            EvictedBytes = Capacity.EvictedBytes,
+        };
+        _counters.CopyTo(stats);
+        return [stats];
+    }
+
+    public void ZeroStats()
+    {
+        _counters.Zero();
+        Capacity.ZeroStats();
+    }
+
+    /// <summary>Checkpoints now (tests and graceful shutdown use this; the scheduler does it periodically).</summary>
+    public Task CheckpointAsync(CancellationToken cancellationToken) => _checkpoints.CheckpointIfChangedAsync(cancellationToken);
+
+    internal async ValueTask WriteManifestAsync(NamespaceId ns, ContentDigest digest, BlobManifest manifest, CancellationToken cancellationToken)
+    {
+        var value = new byte[ChecksummedRecord.ChecksumLength + BlobManifest.Length];
+        manifest.Write(value.AsSpan(ChecksummedRecord.ChecksumLength));
+        ChecksummedRecord.WriteChecksum(value.AsSpan(ChecksummedRecord.ChecksumLength), value);
+        await Store.UpsertAsync(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash), value, cancellationToken).ConfigureAwait(false);
+        Capacity.EvictIfNeeded();
+    }
+
+    /// <summary>Forgets a blob whose chunks are gone or damaged, so it reads as a miss from now on.</summary>
+    internal void DropBrokenBlob(NamespaceId ns, ContentDigest digest, bool corrupt)
+    {
+        if (corrupt)
+        {
+            Interlocked.Increment(ref _counters.CorruptReads);
+        }
+        Store.Delete(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash));
+    }
+
+    internal void CountWrite(long bytes)
+    {
+        Interlocked.Increment(ref _counters.Writes);
+        Interlocked.Add(ref _counters.BytesWritten, bytes);
+    }
+
+    internal void CountSecondChance() => Interlocked.Increment(ref _counters.SecondChanceCopies);
+
+    private async ValueTask<(BlobManifest? Manifest, long Address)> ReadManifestAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        var record = await Store.ReadAsync(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash), cancellationToken).ConfigureAwait(false);
+        using var memory = record.Memory;
+        if (!record.Found)
+        {
+            return (null, 0);
+        }
+        if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload) || !BlobManifest.TryRead(payload, out var manifest))
+        {
+            DropBrokenBlob(ns, digest, corrupt: true);
+            return (null, 0);
+        }
+        // A request naming the right hash with the wrong size is a miss; the stored blob stays.
+        // Chunks precede their manifest in the log, so FIFO eviction takes them first.
+        return manifest.Size == digest.Size && Capacity.IsLive(manifest.OldestChunkAddress) ? (manifest, record.Address) : (null, 0);
+    }
+
+    private static bool TryParseEntry(ReadOnlySpan<byte> payload, out Entry entry)
+    {
+        try
+        {
+            entry = Entry.Parser.ParseFrom(payload);
+            return true;
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            entry = new Entry();
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _checkpoints.DisposeAsync().ConfigureAwait(false);
+        Store.Dispose();
+    }
+}

@@ -1,0 +1,21 @@
+namespace CacheFarm.Daemon.Storage.Local;
+
+/// <summary>Settings of the embedded FASTER tier.</summary>
+public sealed record LocalTierOptions
+{
+    public const long DefaultCapacity = 5L << 30;
+
+    public required string Directory { get; init; }
+
+    public long Capacity { get; init; } = DefaultCapacity;
+
+    /// <summary>In-memory part of the log; null sizes it from the capacity.</summary>
+    public long? MemoryBytes { get; init; }
+
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int MaxConcurrentWrites { get; init; } = 4;
+
+    /// <summary>Largest entry (outputs list plus stdout and stderr) accepted.</summary>
+    public int MaxEntryBytes { get; init; } = 8 << 20;
+}

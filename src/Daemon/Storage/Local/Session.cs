@@ -1,0 +1,2 @@
+global using Session = FASTER.core.ClientSession<FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByteAndMemory, FASTER.core.Empty, FASTER.core.SpanByteFunctions<FASTER.core.Empty>>;
+global using ClientSessionBuilder = FASTER.core.FasterKV<FASTER.core.SpanByte, FASTER.core.SpanByte>.ClientSessionBuilder<FASTER.core.SpanByte, FASTER.core.SpanByteAndMemory, FASTER.core.Empty>;
