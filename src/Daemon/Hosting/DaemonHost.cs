@@ -46,6 +46,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton<FasterLocalTier>();
         builder.Services.AddSingleton<ICacheStore>(sp => sp.GetRequiredService<FasterLocalTier>());
         builder.Services.AddSingleton<RequestCounters>();
+        builder.Services.AddSingleton<CompileCounters>();
         builder.Services.AddSingleton<BlobWriteLocks>();
         builder.Services.AddSingleton(sp => new IdleShutdown(settings.IdleTimeout, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleShutdown>());

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.Admin</c> service: stats, zeroing them, and shutting the daemon down.</summary>
-public sealed class AdminService(ICacheStore store, RequestCounters counters, IHostApplicationLifetime lifetime) : Admin.AdminBase
+public sealed class AdminService(ICacheStore store, RequestCounters counters, CompileCounters compiles, IHostApplicationLifetime lifetime) : Admin.AdminBase
 {
     private static readonly string Version =
         typeof(AdminService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -18,6 +18,7 @@ public sealed class AdminService(ICacheStore store, RequestCounters counters, IH
     public override Task<Stats> ZeroStats(ZeroStatsRequest request, ServerCallContext context)
     {
         counters.Zero();
+        compiles.Zero();
         store.ZeroStats();
         return Task.FromResult(Snapshot());
     }
@@ -34,6 +35,12 @@ public sealed class AdminService(ICacheStore store, RequestCounters counters, IH
         return Task.FromResult(stats);
     }
 
+    public override Task<RecordCompileResponse> RecordCompile(CompileRecord request, ServerCallContext context)
+    {
+        compiles.Record(request);
+        return Task.FromResult(new RecordCompileResponse());
+    }
+
     private Stats Snapshot()
     {
         var stats = new Stats
@@ -42,6 +49,7 @@ public sealed class AdminService(ICacheStore store, RequestCounters counters, IH
             UptimeSeconds = (long)(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds,
             Requests = counters.Snapshot(),
             SinceUnixMs = counters.SinceUnixMs,
+            Compiles = compiles.Snapshot(),
         };
         stats.Tiers.AddRange(store.GetTierStats());
         return stats;

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace CacheFarm.Client.Connection;
+
+/// <summary>Typed calls to cachefarmd: blobs through the pooled marshallers, entries and admin through the generated stubs.</summary>
+public sealed class CacheClient : IDisposable
+{
+    /// <summary>Bytes per WriteBlob message.</summary>
+    public const int UploadFrameBytes = 1 << 20;
+
+    private readonly GrpcChannel _channel;
+    private readonly CallInvoker _invoker;
+    private readonly EntryStore.EntryStoreClient _entries;
+    private readonly Protos.V1.Admin.AdminClient _admin;
+
+    public CacheClient(DaemonEndpoint endpoint, string @namespace = "", TimeSpan? connectTimeout = null)
+    {
+        Endpoint = endpoint;
+        Namespace = @namespace;
+        _channel = DaemonChannel.Create(endpoint, connectTimeout ?? TimeSpan.FromSeconds(2));
+        _invoker = _channel.CreateCallInvoker();
+        _entries = new EntryStore.EntryStoreClient(_invoker);
+        _admin = new Protos.V1.Admin.AdminClient(_invoker);
+    }
+
+    public DaemonEndpoint Endpoint { get; }
+
+    public string Namespace { get; }
+
+    public async Task<IReadOnlyList<Digest>> FindMissingAsync(IEnumerable<Digest> digests, CancellationToken cancellationToken)
+    {
+        var request = new FindMissingBlobsRequest { Namespace = Namespace };
+        request.Digests.AddRange(digests);
+        var response = await _invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        return response.Missing;
+    }
+
+    /// <summary>Uploads a stream whose digest is already known; returns true when the daemon already had it.</summary>
+    public async Task<bool> UploadAsync(ContentDigest digest, Stream content, CancellationToken cancellationToken)
+    {
+        using var call = _invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, Options(cancellationToken));
+        var first = true;
+        var sent = 0L;
+        try
+        {
+            do
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(UploadFrameBytes);
+                var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, UploadFrameBytes), UploadFrameBytes, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var chunk = read == 0 ? ReturnEmpty(buffer) : BlobChunk.FromRented(buffer, read);
+                var frame = first ? new WriteBlobFrame(Namespace, digest.ToProto(), chunk) : new WriteBlobFrame(null, null, chunk);
+                first = false;
+                await call.RequestStream.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                sent += read;
+                if (read < UploadFrameBytes)
+                {
+                    break;
+                }
+            }
+            while (sent < digest.Size);
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+        {
+            // The daemon may answer (already present, or an error) before the whole upload was sent.
+        }
+        var response = await call.ResponseAsync.ConfigureAwait(false);
+        return response.AlreadyPresent;
+    }
+
+    /// <summary>Hashes and uploads a file; returns its digest.</summary>
+    public async Task<ContentDigest> UploadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var digest = await FileDigest.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        await UploadAsync(digest, file, cancellationToken).ConfigureAwait(false);
+        return digest;
+    }
+
+    /// <summary>Streams a blob into <paramref name="destination"/>, checking its SHA-256; false when the daemon does not have it.</summary>
+    public async Task<bool> DownloadAsync(ContentDigest digest, Stream destination, CancellationToken cancellationToken)
+    {
+        var request = new ReadBlobRequest { Namespace = Namespace, Digest = digest.ToProto() };
+        using var call = _invoker.AsyncServerStreamingCall(CacheFarmMethods.ReadBlob, null, Options(cancellationToken), request);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var received = 0L;
+        try
+        {
+            while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                using var chunk = call.ResponseStream.Current;
+                hash.AppendData(chunk.Data.Span);
+                received += chunk.Length;
+                await destination.WriteAsync(chunk.Data, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return false;
+        }
+        if (received != digest.Size || !hash.GetHashAndReset().AsSpan().SequenceEqual(digest.Hash))
+        {
+            throw new InvalidDataException($"blob {digest} arrived damaged ({received} bytes, wrong hash)");
+        }
+        return true;
+    }
+
+    /// <summary>Returns the entry for a key, or null on a miss.</summary>
+    public async Task<Entry?> GetEntryAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _entries.GetEntryAsync(new GetEntryRequest { Namespace = Namespace, Key = key }, Options(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task PutEntryAsync(string key, Entry entry, CancellationToken cancellationToken) =>
+        await _entries.PutEntryAsync(new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry }, Options(cancellationToken)).ConfigureAwait(false);
+
+    public async Task<Stats> GetStatsAsync(CancellationToken cancellationToken) =>
+        await _admin.GetStatsAsync(new GetStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
+
+    public async Task<Stats> ZeroStatsAsync(CancellationToken cancellationToken) =>
+        await _admin.ZeroStatsAsync(new ZeroStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
+
+    public async Task<Stats> ShutdownAsync(CancellationToken cancellationToken) =>
+        await _admin.ShutdownAsync(new ShutdownRequest(), Options(cancellationToken)).ConfigureAwait(false);
+
+    public async Task RecordCompileAsync(CompileRecord record, CancellationToken cancellationToken) =>
+        await _admin.RecordCompileAsync(record, Options(cancellationToken)).ConfigureAwait(false);
+
+    private static CallOptions Options(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
+
+    private static BlobChunk ReturnEmpty(byte[] buffer)
+    {
+        ArrayPool<byte>.Shared.Return(buffer);
+        return BlobChunk.Empty;
+    }
+
+    public void Dispose() => _channel.Dispose();
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Grpc.Core;
+
+namespace CacheFarm.Client.Connection;
+
+/// <summary>Starts cachefarmd in the background, detached from the build, and waits until it answers.</summary>
+public static class DaemonLauncher
+{
+    /// <summary>How long a daemon started by a build waits, idle, before it exits (sccache's default, 600 s).</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(600);
+
+    /// <summary>Finds the daemon binary: <c>CACHEFARM_DAEMON</c>, next to this executable, or on PATH.</summary>
+    public static string? FindDaemonBinary(Func<string, string?> env)
+    {
+        var configured = env("CACHEFARM_DAEMON");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+        var beside = Path.Combine(AppContext.BaseDirectory, "cachefarmd");
+        if (File.Exists(beside))
+        {
+            return beside;
+        }
+        foreach (var dir in (env("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, "cachefarmd");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Returns true once the daemon at <paramref name="client"/>'s endpoint answers a stats call.</summary>
+    public static async Task<bool> IsRunningAsync(CacheClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.GetStatsAsync(timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException or HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Starts the daemon for a local endpoint and waits (up to <paramref name="wait"/>) until it is healthy.</summary>
+    /// <exception cref="InvalidOperationException">The daemon could not be found or did not come up; the message says why.</exception>
+    public static async Task StartAsync(CacheClient client, TimeSpan idleTimeout, TimeSpan wait, Func<string, string?> env, CancellationToken cancellationToken)
+    {
+        var endpoint = client.Endpoint;
+        if (endpoint.SocketPath is null)
+        {
+            throw new InvalidOperationException($"the daemon at {endpoint} is remote; start it there");
+        }
+        var daemon = FindDaemonBinary(env)
+            ?? throw new InvalidOperationException("cachefarmd not found: set CACHEFARM_DAEMON or put it next to cachefarm or on PATH");
+        Directory.CreateDirectory(endpoint.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var log = Path.Combine(endpoint.DataDirectory, "cachefarmd.log");
+        // setsid and the redirections detach the daemon from the build: cargo waits for every holder of
+        // its pipes to close them, and a Ctrl-C in the terminal must not take the shared daemon down.
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            ArgumentList =
+            {
+                "-c",
+                "exec setsid \"$0\" \"$@\" </dev/null >>\"$CACHEFARM_DAEMON_LOG\" 2>&1",
+                daemon,
+                "--data-dir", endpoint.DataDirectory,
+                "--socket", endpoint.SocketPath,
+                "--idle-timeout", ((long)idleTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            Environment = { ["CACHEFARM_DAEMON_LOG"] = log },
+        };
+        using (var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {daemon}"))
+        {
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < wait)
+            {
+                if (await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+                if (process.HasExited && !await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"cachefarmd exited with code {process.ExitCode}; see {log}");
+                }
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        throw new InvalidOperationException($"cachefarmd did not become ready within {wait.TotalSeconds:0} s; see {log}");
+    }
+}
