@@ -9,7 +9,7 @@ internal sealed record OperationMetrics
 
     public long Errors { get; init; }
 
-    public double MiBPerSecond { get; init; }
+    public double MibPerSecond { get; init; }
 
     public double OpsPerSecond { get; init; }
 

@@ -3,7 +3,7 @@ namespace CacheFarm.LoadGen.Reporting;
 /// <summary>cachefarmd divided by redis for the median figures: above 1 is better for throughput, worse for latency and CPU.</summary>
 internal sealed record RatioMetrics
 {
-    public double? MiBPerSecond { get; init; }
+    public double? MibPerSecond { get; init; }
 
     public double? OpsPerSecond { get; init; }
 
@@ -19,7 +19,7 @@ internal sealed record RatioMetrics
 
     public static RatioMetrics Of(RunMetrics daemon, RunMetrics redis) => new()
     {
-        MiBPerSecond = Divide(daemon.MiBPerSecond, redis.MiBPerSecond),
+        MibPerSecond = Divide(daemon.MibPerSecond, redis.MibPerSecond),
         OpsPerSecond = Divide(daemon.OpsPerSecond, redis.OpsPerSecond),
         P50Ms = Divide(daemon.P50Ms, redis.P50Ms),
         P95Ms = Divide(daemon.P95Ms, redis.P95Ms),

@@ -20,7 +20,7 @@ internal sealed record RunMetrics
 
     public long Errors { get; init; }
 
-    public double MiBPerSecond { get; init; }
+    public double MibPerSecond { get; init; }
 
     public double OpsPerSecond { get; init; }
 

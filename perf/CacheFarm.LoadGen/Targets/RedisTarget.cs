@@ -48,6 +48,8 @@ internal sealed class RedisTarget : ICacheTarget
             AsyncTimeout = timeoutMs,
             SyncTimeout = timeoutMs,
             ClientName = "cachefarm-loadgen",
+            // StackExchange.Redis counts INFO as an admin command; it is the only one used here (server pid).
+            AllowAdmin = true,
         };
         configuration.EndPoints.Add(ToEndPoint(spec.Endpoint));
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration);

@@ -53,6 +53,11 @@ public sealed class NamespaceId
                 return false;
             }
         }
+        if (name.Split('/').Any(segment => segment is "" or "." or ".."))
+        {
+            error = "namespace segments between '/' must be non-empty and not '.' or '..'";
+            return false;
+        }
         id = Get(name);
         return true;
     }

@@ -15,6 +15,7 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
     private long _checkpointedTail;
     private long _checkpointedBegin;
     private long _checkpoints;
+    private long _lastCheckpointUnixMs;
 
     public CheckpointScheduler(FasterRecordStore store, LogCapacity capacity, TimeSpan interval, ILogger logger)
     {
@@ -29,6 +30,8 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
     }
 
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    public long LastCheckpointUnixMs => Interlocked.Read(ref _lastCheckpointUnixMs);
 
     public void Wake()
     {
@@ -56,6 +59,7 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
             Interlocked.Exchange(ref _checkpointedTail, tail);
             Interlocked.Exchange(ref _checkpointedBegin, begin);
             Interlocked.Increment(ref _checkpoints);
+            Interlocked.Exchange(ref _lastCheckpointUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             _capacity.MarkTruncated(begin);
         }
     }

@@ -11,6 +11,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
     private readonly LocalTierOptions _options;
     private readonly CheckpointScheduler _checkpoints;
     private readonly LocalTierCounters _counters = new();
+    private int _disposed;
 
     public FasterLocalTier(LocalTierOptions options, ILogger<FasterLocalTier> logger)
     {
@@ -28,8 +29,6 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
     public long MaxBlobSize => Capacity.MaxBlobSize;
 
     public long UsedBytes => Capacity.UsedBytes;
-
-    public long Checkpoints => _checkpoints.Checkpoints;
 
     public async ValueTask<bool> ContainsBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
@@ -125,6 +124,8 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
             CapacityBytes = Capacity.Capacity,
             Evictions = Capacity.Evictions,
             EvictedBytes = Capacity.EvictedBytes,
+            Checkpoints = _checkpoints.Checkpoints,
+            LastCheckpointUnixMs = _checkpoints.LastCheckpointUnixMs,
         };
         _counters.CopyTo(stats);
         return [stats];
@@ -135,9 +136,6 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         _counters.Zero();
         Capacity.ZeroStats();
     }
-
-    /// <summary>Checkpoints now (tests and graceful shutdown use this; the scheduler does it periodically).</summary>
-    public Task CheckpointAsync(CancellationToken cancellationToken) => _checkpoints.CheckpointIfChangedAsync(cancellationToken);
 
     internal async ValueTask WriteManifestAsync(NamespaceId ns, ContentDigest digest, BlobManifest manifest, CancellationToken cancellationToken)
     {
@@ -200,6 +198,11 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this once per registration (as itself and as ICacheStore).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _checkpoints.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();
     }

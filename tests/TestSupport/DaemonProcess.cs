@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using CacheFarm.Client.Connection;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace CacheFarm.TestSupport;
+
+/// <summary>A real cachefarmd process on a free loopback port with its own data directory.</summary>
+public sealed partial class DaemonProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly GrpcChannel _channel;
+
+    private DaemonProcess(Process process, string dataDirectory, int port)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+        Port = port;
+        Endpoint = DaemonEndpoint.Parse($"http://127.0.0.1:{port}");
+        _channel = DaemonChannel.Create(Endpoint, TimeSpan.FromSeconds(5));
+    }
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    public DaemonEndpoint Endpoint { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Raw invoker for calls the typed client would refuse to make (bad digests, odd streams).</summary>
+    public CallInvoker Invoker => _channel.CreateCallInvoker();
+
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Starts cachefarmd and waits for its ready line; the data directory is kept across restarts.</summary>
+    public static async Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+    {
+        var port = FreePort.Next();
+        var start = new ProcessStartInfo(RepoPaths.Binary("cachefarmd"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            ArgumentList = { "--data-dir", dataDirectory, "--listen", $"127.0.0.1:{port}", "--no-socket" },
+        };
+        foreach (var arg in extraArgs)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cachefarmd did not start");
+        var daemon = new DaemonProcess(process, dataDirectory, port);
+        process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(daemon._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+        if (first != daemon._ready.Task)
+        {
+            var reason = process.HasExited ? $"exited with {process.ExitCode}" : "was not ready within 60 s";
+            await daemon.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"cachefarmd {reason}:\n{daemon.Output}");
+        }
+        return daemon;
+    }
+
+    public CacheClient Client(string @namespace = "") => new(Endpoint, @namespace, TimeSpan.FromSeconds(5));
+
+    /// <summary>SIGKILL: no checkpoint, no cleanup — what a crash or the OOM killer does.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>SIGTERM and wait: the graceful path, which checkpoints.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, SigTerm);
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        _output.Enqueue(line);
+        if (line.StartsWith("cachefarmd ready", StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await KillAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
