@@ -74,17 +74,11 @@ public static class AdminCommands
     {
         var stats = await client.ShutdownAsync(cancellationToken).ConfigureAwait(false);
         Console.Write(json ? StatsFormatter.Json(stats, client.Endpoint.ToString()) + "\n" : StatsFormatter.Text(stats, client.Endpoint.ToString()));
-        // Wait until the daemon has checkpointed and let go of its socket, so a restart finds it free.
-        for (var i = 0; i < 300 && await DaemonLauncher.IsRunningAsync(client, cancellationToken).ConfigureAwait(false); i++)
+        // Return once the daemon has written its final checkpoint, so a restart finds the directory free.
+        if (client.Endpoint.IsLocalSocket
+            && !await DaemonLockProbe.WaitUntilFreeAsync(client.Endpoint.DataDirectory, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false))
         {
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-        if (client.Endpoint.SocketPath is { } socket)
-        {
-            for (var i = 0; i < 300 && File.Exists(socket); i++)
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
+            return Fail("cachefarmd did not finish stopping within 60 s");
         }
         return 0;
     }

@@ -61,6 +61,12 @@ public static class DaemonLauncher
         var daemon = FindDaemonBinary(env)
             ?? throw new InvalidOperationException("cachefarmd not found: set CACHEFARM_DAEMON or put it next to cachefarm or on PATH");
         Directory.CreateDirectory(endpoint.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // A daemon that is shutting down (idle timeout, --stop-server) has let go of its socket but
+        // not yet of its data directory.
+        if (!await DaemonLockProbe.WaitUntilFreeAsync(endpoint.DataDirectory, wait, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"a cachefarmd that does not answer holds {endpoint.DataDirectory}");
+        }
         var log = Path.Combine(endpoint.DataDirectory, "cachefarmd.log");
         // setsid and the redirections detach the daemon from the build: cargo waits for every holder of
         // its pipes to close them, and a Ctrl-C in the terminal must not take the shared daemon down.

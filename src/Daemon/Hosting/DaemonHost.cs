@@ -18,11 +18,29 @@ internal static class DaemonHost
 
     public static async Task<int> RunAsync(DaemonSettings settings)
     {
-        using var dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
-        if (settings.Socket is { } socket)
+        using (DataDirectoryLock.Acquire(settings.DataDirectory))
         {
-            ListenerSetup.PrepareSocket(socket);
+            if (settings.Socket is { } socket)
+            {
+                ListenerSetup.PrepareSocket(socket);
+            }
+            var exitCode = await ServeAsync(settings).ConfigureAwait(false);
+            if (exitCode != 0)
+            {
+                return exitCode;
+            }
         }
+        // Clients wait for the data-directory lock, not the socket, to know the daemon is gone;
+        // removing the socket is only tidiness.
+        if (settings.Socket is { } closedSocket)
+        {
+            File.Delete(closedSocket);
+        }
+        return 0;
+    }
+
+    private static async Task<int> ServeAsync(DaemonSettings settings)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -87,10 +105,6 @@ internal static class DaemonHost
         }
         Console.WriteLine($"{ReadyLine} pid={Environment.ProcessId} socket={settings.Socket ?? "none"} tcp={settings.Listen ?? "none"} data={settings.DataDirectory}");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
-        if (settings.Socket is { } closedSocket)
-        {
-            File.Delete(closedSocket);
-        }
         return 0;
     }
 }

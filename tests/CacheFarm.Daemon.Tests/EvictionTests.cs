@@ -1,0 +1,71 @@
+using CacheFarm.Protos.Wire;
+using CacheFarm.TestSupport;
+using Xunit.Abstractions;
+
+namespace CacheFarm.Daemon.Tests;
+
+public sealed class EvictionTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task StreamingFourTimesTheCapacityKeepsTheDiskCappedAndTheHotSetAlive()
+    {
+        const long capacity = 512L << 20;
+        const long segment = 64L << 20;
+        const int blobBytes = 1 << 20;
+        const int streamed = 2048;
+        using var dir = new TempDirectory("cfe");
+        await using var daemon = await DaemonProcess.StartAsync(dir.Path, "--capacity", "512M", "--checkpoint-interval", "5");
+        var invoker = daemon.Invoker;
+        var hot = Enumerable.Range(0, 20).Select(i => BlobData.Random(blobBytes, seed: 10_000 + i)).ToArray();
+        foreach (var blob in hot)
+        {
+            await RawBlobCalls.WriteAsync(invoker, "", blob);
+        }
+        var maxDisk = 0L;
+        var next = 0;
+        var writers = Enumerable.Range(0, 4).Select(async _ =>
+        {
+            var data = new byte[blobBytes];
+            var random = new Random();
+            int n;
+            while ((n = Interlocked.Increment(ref next)) <= streamed)
+            {
+                random.NextBytes(data);
+                await RawBlobCalls.WriteAsync(invoker, "", data);
+                if (n % 64 == 0)
+                {
+                    // The hot set is read all through the stream, as a build's common crates would be.
+                    foreach (var blob in hot)
+                    {
+                        Assert.Equal(blob.Length, (await RawBlobCalls.ReadAsync(invoker, "", ContentDigest.Of(blob).ToProto())).Length);
+                    }
+                    var disk = DirectorySize.Bytes(dir.Path);
+                    InterlockedMax(ref maxDisk, disk);
+                }
+            }
+        }).ToArray();
+        await Task.WhenAll(writers);
+        // Truncation follows the next checkpoint by about a second.
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        var finalDisk = DirectorySize.Bytes(dir.Path);
+        output.WriteLine($"max data dir {maxDisk >> 20} MiB during the stream, {finalDisk >> 20} MiB after; cap {capacity >> 20} MiB + segment {segment >> 20} MiB");
+        foreach (var blob in hot)
+        {
+            Assert.Equal(blob, await RawBlobCalls.ReadAsync(invoker, "", ContentDigest.Of(blob).ToProto()));
+        }
+        using var client = daemon.Client();
+        var local = (await client.GetStatsAsync(default)).Tiers.Single(t => t.Name == "local");
+        output.WriteLine($"evictions {local.Evictions}, evicted {local.EvictedBytes >> 20} MiB, size {local.SizeBytes >> 20} MiB");
+        Assert.True(local.EvictedBytes > capacity, "the stream should have forced evictions");
+        Assert.True(maxDisk <= capacity + segment, $"data dir reached {maxDisk >> 20} MiB");
+        Assert.True(finalDisk <= capacity + segment, $"data dir ended at {finalDisk >> 20} MiB");
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while ((current = Interlocked.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
