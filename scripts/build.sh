@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the solution and publishes cachefarmd and the NativeAOT cachefarm client into artifacts/bin.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+dotnet build CacheFarm.sln -c Release -nologo -clp:ErrorsOnly
+dotnet publish src/Daemon -c Release -o artifacts/bin -nologo -clp:ErrorsOnly
+dotnet publish src/Client -c Release -o artifacts/bin -nologo -clp:ErrorsOnly
+echo "build: artifacts/bin/cachefarm and artifacts/bin/cachefarmd are ready"
