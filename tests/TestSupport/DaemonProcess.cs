@@ -16,11 +16,12 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly GrpcChannel _channel;
 
-    private DaemonProcess(Process process, string dataDirectory, int port)
+    private DaemonProcess(Process process, string dataDirectory, int port, int? metricsPort)
     {
         _process = process;
         DataDirectory = dataDirectory;
         Port = port;
+        MetricsPort = metricsPort;
         Endpoint = DaemonEndpoint.Parse($"http://127.0.0.1:{port}");
         _channel = DaemonChannel.Create(Endpoint, TimeSpan.FromSeconds(5));
     }
@@ -28,6 +29,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public string DataDirectory { get; }
 
     public int Port { get; }
+
+    /// <summary>Port of the /metrics, /healthz and /readyz listener, when started with one.</summary>
+    public int? MetricsPort { get; }
 
     public DaemonEndpoint Endpoint { get; }
 
@@ -37,13 +41,33 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>True once the daemon has printed its ready line.</summary>
+    public bool SawReadyLine => _ready.Task.IsCompleted;
+
     /// <summary>Raw invoker for calls the typed client would refuse to make (bad digests, odd streams).</summary>
     public CallInvoker Invoker => _channel.CreateCallInvoker();
 
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts cachefarmd and waits for its ready line; the data directory is kept across restarts.</summary>
-    public static async Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+    public static Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
+        StartAsync(dataDirectory, metricsPort: null, extraArgs);
+
+    /// <summary>Starts cachefarmd with a metrics listener on a free port as well.</summary>
+    public static Task<DaemonProcess> StartWithMetricsAsync(string dataDirectory, params string[] extraArgs) =>
+        StartAsync(dataDirectory, FreePort.Next(), extraArgs);
+
+    /// <summary>Starts the process without waiting for it to be ready (for tests that watch it come up).</summary>
+    public static DaemonProcess Launch(string dataDirectory, int metricsPort) => Spawn(dataDirectory, metricsPort, []);
+
+    private static async Task<DaemonProcess> StartAsync(string dataDirectory, int? metricsPort, string[] extraArgs)
+    {
+        var daemon = Spawn(dataDirectory, metricsPort, extraArgs);
+        await daemon.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return daemon;
+    }
+
+    private static DaemonProcess Spawn(string dataDirectory, int? metricsPort, string[] extraArgs)
     {
         var port = FreePort.Next();
         var start = new ProcessStartInfo(RepoPaths.Binary("cachefarmd"))
@@ -53,25 +77,33 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             UseShellExecute = false,
             ArgumentList = { "--data-dir", dataDirectory, "--listen", $"127.0.0.1:{port}", "--no-socket" },
         };
+        if (metricsPort is { } metrics)
+        {
+            start.ArgumentList.Add("--metrics-listen");
+            start.ArgumentList.Add($"127.0.0.1:{metrics}");
+        }
         foreach (var arg in extraArgs)
         {
             start.ArgumentList.Add(arg);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("cachefarmd did not start");
-        var daemon = new DaemonProcess(process, dataDirectory, port);
+        var daemon = new DaemonProcess(process, dataDirectory, port, metricsPort);
         process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(daemon._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
-        if (first != daemon._ready.Task)
-        {
-            var reason = process.HasExited ? $"exited with {process.ExitCode}" : "was not ready within 60 s";
-            await daemon.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"cachefarmd {reason}:\n{daemon.Output}");
-        }
         return daemon;
+    }
+
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var first = await Task.WhenAny(_ready.Task, _process.WaitForExitAsync(), Task.Delay(timeout)).ConfigureAwait(false);
+        if (first != _ready.Task)
+        {
+            var reason = _process.HasExited ? $"exited with {_process.ExitCode}" : $"was not ready within {timeout.TotalSeconds:0} s";
+            await DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"cachefarmd {reason}:\n{Output}");
+        }
     }
 
     public CacheClient Client(string @namespace = "") => new(Endpoint, @namespace, TimeSpan.FromSeconds(5));

@@ -1,4 +1,6 @@
 using CacheFarm.Daemon.Storage.Local;
+using CacheFarm.Daemon.Storage.Remote;
+using CacheFarm.Daemon.Storage.Tiered;
 
 namespace CacheFarm.Daemon.Configuration;
 
@@ -26,6 +28,24 @@ public sealed record DaemonSettings
 
     /// <summary>In-memory part of the FASTER log; null sizes it from the capacity.</summary>
     public long? LogMemory { get; init; }
+
+    /// <summary>HTTP endpoint for /metrics (Prometheus), /healthz and /readyz, or null for none.</summary>
+    public string? MetricsListen { get; init; }
+
+    /// <summary>Console log format: "text" or "json".</summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary>Write one log line per RPC.</summary>
+    public bool AccessLog { get; init; }
+
+    /// <summary>The Redis tier; not configured by default.</summary>
+    public RedisTierOptions Redis { get; init; } = new();
+
+    /// <summary>The S3 tier; not configured by default.</summary>
+    public S3TierOptions S3 { get; init; } = new();
+
+    /// <summary>Write-behind, backfill, existence cache and breaker of the tier chain (used only with a remote tier).</summary>
+    public TieredStoreOptions Tiers { get; init; } = new();
 
     public string LocalTierDirectory => Path.Combine(DataDirectory, "local");
 

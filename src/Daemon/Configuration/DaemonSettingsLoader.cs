@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CacheFarm.Daemon.Storage.Remote;
 using Tomlyn;
 using Tomlyn.Model;
 
@@ -9,7 +10,8 @@ namespace CacheFarm.Daemon.Configuration;
 public static class DaemonSettingsLoader
 {
     /// <summary>One setting: its file key, environment variable and flag (without the leading dashes).</summary>
-    private sealed record Setting(string Key, string Env, string Flag, string Help, Func<DaemonSettings, string, DaemonSettings> Apply);
+    /// <remarks><paramref name="Aliases"/>: variables of other tools (sccache) read before <paramref name="Env"/>, which wins.</remarks>
+    private sealed record Setting(string Key, string Env, string Flag, string Help, Func<DaemonSettings, string, DaemonSettings> Apply, params string[] Aliases);
 
     private static readonly Setting[] Settings =
     [
@@ -29,10 +31,59 @@ public static class DaemonSettingsLoader
             (s, v) => s with { IdleTimeout = TimeSpan.FromSeconds(Number(v, "idle_timeout_seconds", min: 0)) }),
         new("log_memory", "CACHEFARM_LOG_MEMORY", "log-memory", "in-memory part of the log, e.g. 128M (default: from capacity)",
             (s, v) => s with { LogMemory = Size(v, "log_memory") }),
+        new("metrics_listen", "CACHEFARM_METRICS_LISTEN", "metrics-listen", "HTTP host:port for /metrics, /healthz, /readyz (default none)",
+            (s, v) => s with { MetricsListen = None(v) }),
+        new("log_format", "CACHEFARM_LOG_FORMAT", "log-format", "console log format: text or json (default text)",
+            (s, v) => s with { LogFormat = v is "text" or "json" ? v : throw new SettingsException($"log_format: '{v}' is not text or json") }),
+        new("access_log", "CACHEFARM_ACCESS_LOG", "access-log", "log one line per request: true or false (default false)",
+            (s, v) => s with { AccessLog = bool.TryParse(v, out var on) ? on : throw new SettingsException($"access_log: '{v}' is not true or false") }),
+        new("redis", "CACHEFARM_REDIS", "redis", "Redis tier: redis://[user:pass@]host:port[/db] (rediss:// for TLS), or host:port[,host:port…][,password=…,ssl=true]; several endpoints = cluster (default none)",
+            (s, v) => s with { Redis = s.Redis with { Endpoint = None(v) } }, "SCCACHE_REDIS", "SCCACHE_REDIS_ENDPOINT", "SCCACHE_REDIS_CLUSTER_ENDPOINTS"),
+        new("redis_mode", "CACHEFARM_REDIS_MODE", "redis-mode", "Redis tier mode: read-write, read-only, write-only or off (default read-write)",
+            (s, v) => s with { Redis = s.Redis with { Mode = Mode(v, "redis_mode") } }, "SCCACHE_REDIS_RW_MODE"),
+        new("redis_ttl_seconds", "CACHEFARM_REDIS_TTL", "redis-ttl", "expiry of Redis keys in seconds, refreshed on every hit; 0 = none (default 0)",
+            (s, v) => s with { Redis = s.Redis with { Ttl = Number(v, "redis_ttl_seconds", min: 0) is > 0 and var ttl ? TimeSpan.FromSeconds(ttl) : null } },
+            "SCCACHE_REDIS_EXPIRATION", "SCCACHE_REDIS_TTL"),
+        new("redis_max_blob_size", "CACHEFARM_REDIS_MAX_BLOB_SIZE", "redis-max-blob-size", "largest blob kept in Redis, e.g. 1M (default 1M)",
+            (s, v) => s with { Redis = s.Redis with { MaxBlobSize = Size(v, "redis_max_blob_size") } }),
+        new("redis_key_prefix", "CACHEFARM_REDIS_KEY_PREFIX", "redis-key-prefix", "prefix of every Redis key (default cachefarm)",
+            (s, v) => s with { Redis = s.Redis with { KeyPrefix = v.Trim(':') } }, "SCCACHE_REDIS_KEY_PREFIX"),
+        new("redis_timeout_ms", "CACHEFARM_REDIS_TIMEOUT_MS", "redis-timeout-ms", "deadline of one Redis command in ms (default 1000)",
+            (s, v) => s with { Redis = s.Redis with { Timeout = TimeSpan.FromMilliseconds(Number(v, "redis_timeout_ms", min: 1)) } }),
+        new("s3_bucket", "CACHEFARM_S3_BUCKET", "s3-bucket", "S3 tier bucket (default none)",
+            (s, v) => s with { S3 = s.S3 with { Bucket = None(v) } }, "SCCACHE_BUCKET"),
+        new("s3_endpoint", "CACHEFARM_S3_ENDPOINT", "s3-endpoint", "S3-compatible endpoint, URL or host:port (default: AWS)",
+            (s, v) => s with { S3 = s.S3 with { Endpoint = None(v) } }, "SCCACHE_ENDPOINT"),
+        new("s3_region", "CACHEFARM_S3_REGION", "s3-region", "S3 region (default: AWS_REGION or the AWS config file)",
+            (s, v) => s with { S3 = s.S3 with { Region = None(v) } }, "SCCACHE_REGION"),
+        new("s3_key_prefix", "CACHEFARM_S3_KEY_PREFIX", "s3-key-prefix", "prefix of every object key (default cachefarm)",
+            (s, v) => s with { S3 = s.S3 with { KeyPrefix = v.Trim('/') } }, "SCCACHE_S3_KEY_PREFIX"),
+        new("s3_use_ssl", "CACHEFARM_S3_USE_SSL", "s3-use-ssl", "https for an endpoint given without a scheme: true or false (default true)",
+            (s, v) => s with { S3 = s.S3 with { UseSsl = Bool(v, "s3_use_ssl") } }, "SCCACHE_S3_USE_SSL"),
+        new("s3_path_style", "CACHEFARM_S3_PATH_STYLE", "s3-path-style", "path-style addressing: true or false (default: true with an endpoint)",
+            (s, v) => s with { S3 = s.S3 with { PathStyle = Bool(v, "s3_path_style") } }),
+        new("s3_mode", "CACHEFARM_S3_MODE", "s3-mode", "S3 tier mode: read-write, read-only, write-only or off (default read-write)",
+            (s, v) => s with { S3 = s.S3 with { Mode = Mode(v, "s3_mode") } }, "SCCACHE_S3_RW_MODE"),
+        new("s3_timeout_ms", "CACHEFARM_S3_TIMEOUT_MS", "s3-timeout-ms", "deadline of one S3 request (HEAD, GET range, part) in ms (default 10000)",
+            (s, v) => s with { S3 = s.S3 with { Timeout = TimeSpan.FromMilliseconds(Number(v, "s3_timeout_ms", min: 1)) } }),
+        new("s3_part_size", "CACHEFARM_S3_PART_SIZE", "s3-part-size", "multipart part and download range size, at least 5M (default 8M)",
+            (s, v) => s with { S3 = s.S3 with { PartSize = Size(v, "s3_part_size") is >= S3TierOptions.MinPartSize and <= int.MaxValue and var n ? (int)n : throw new SettingsException($"s3_part_size: '{v}' must be between 5M and 2G") } }),
+        new("s3_access_key_id", "CACHEFARM_S3_ACCESS_KEY_ID", "s3-access-key-id", "S3 access key id (default: the AWS credential chain)",
+            (s, v) => s with { S3 = s.S3 with { AccessKeyId = None(v) } }),
+        new("s3_secret_access_key", "CACHEFARM_S3_SECRET_ACCESS_KEY", "s3-secret-access-key", "S3 secret access key (default: the AWS credential chain)",
+            (s, v) => s with { S3 = s.S3 with { SecretAccessKey = None(v) } }),
+        new("write_behind_queue", "CACHEFARM_WRITE_BEHIND_QUEUE", "write-behind-queue", "writes waiting per remote tier before new ones are dropped (default 4096)",
+            (s, v) => s with { Tiers = s.Tiers with { WriteBehindQueue = (int)Number(v, "write_behind_queue", min: 1) } }),
+        new("backfill", "CACHEFARM_BACKFILL", "backfill", "copy remote hits into the faster tiers: true or false (default true)",
+            (s, v) => s with { Tiers = s.Tiers with { Backfill = Bool(v, "backfill") } }),
+        new("existence_cache_seconds", "CACHEFARM_EXISTENCE_CACHE_SECONDS", "existence-cache-seconds", "how long a remote tier's 'blob present' is trusted; 0 = always ask (default 60)",
+            (s, v) => s with { Tiers = s.Tiers with { ExistenceCacheTtl = TimeSpan.FromSeconds(Number(v, "existence_cache_seconds", min: 0)) } }),
+        new("breaker_max_backoff_seconds", "CACHEFARM_BREAKER_MAX_BACKOFF", "breaker-max-backoff", "longest wait between probes of a failing remote tier in seconds (default 30)",
+            (s, v) => s with { Tiers = s.Tiers with { BreakerMaxBackoff = TimeSpan.FromSeconds(Number(v, "breaker_max_backoff_seconds", min: 0.1)) } }),
     ];
 
     public static string Usage => "usage: cachefarmd [--config FILE] [--no-socket] [--no-tcp]\n"
-        + string.Join('\n', Settings.Select(s => $"  --{s.Flag,-22} {s.Help}  [{s.Env}; '{s.Key}' in the config file]"))
+        + string.Join('\n', Settings.Select(s => $"  --{s.Flag,-22} {s.Help}  [{string.Join(", ", [s.Env, .. s.Aliases])}; '{s.Key}' in the config file]"))
         + "\nconfig file: --config, CACHEFARM_CONFIG, or ~/.config/cachefarm/cachefarmd.toml (TOML or JSON)";
 
     /// <exception cref="SettingsException">A value, flag or file is invalid.</exception>
@@ -52,6 +103,13 @@ public static class DaemonSettingsLoader
         }
         foreach (var setting in Settings)
         {
+            foreach (var alias in setting.Aliases)
+            {
+                if (env(alias) is { Length: > 0 } aliased)
+                {
+                    settings = setting.Apply(settings, aliased);
+                }
+            }
             if (env(setting.Env) is { Length: > 0 } value)
             {
                 settings = setting.Apply(settings, value);
@@ -158,6 +216,16 @@ public static class DaemonSettingsLoader
     }
 
     private static string? None(string value) => value is "none" or "" ? null : value;
+
+    private static TierMode Mode(string value, string key) =>
+        TierModeExtensions.TryParse(value, out var mode) ? mode : throw new SettingsException($"{key}: '{value}' is not read-write, read-only, write-only or off");
+
+    private static bool Bool(string value, string key) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        _ => throw new SettingsException($"{key}: '{value}' is not true or false"),
+    };
 
     private static long Size(string value, string key) =>
         ByteSize.TryParse(value, out var bytes) && bytes > 0 ? bytes : throw new SettingsException($"{key}: '{value}' is not a size (e.g. 512M, 5G)");

@@ -3,11 +3,11 @@ using CacheFarm.Daemon.Services;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Streaming;
+using CacheFarm.Daemon.Storage.Tiered;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
+using CacheFarm.Daemon.Telemetry;
 
 namespace CacheFarm.Daemon.Hosting;
 
@@ -42,17 +42,16 @@ internal static class DaemonHost
     private static async Task<int> ServeAsync(DaemonSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        LoggingSetup.Configure(builder.Logging, settings);
         builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, settings));
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = ListenerSetup.MaxMessageBytes;
             o.MaxSendMessageSize = ListenerSetup.MaxMessageBytes;
             o.EnableDetailedErrors = true;
+            o.Interceptors.Add<RpcMetricsInterceptor>();
         });
-        builder.Services.AddGrpcHealthChecks().AddCheck("local-tier", () => HealthCheckResult.Healthy());
+        builder.Services.AddCacheFarmTelemetry(settings);
         builder.Services.AddSingleton(new LocalTierOptions
         {
             Directory = settings.LocalTierDirectory,
@@ -62,7 +61,7 @@ internal static class DaemonHost
             MaxConcurrentWrites = settings.MaxConcurrentWrites,
         });
         builder.Services.AddSingleton<FasterLocalTier>();
-        builder.Services.AddSingleton<ICacheStore>(sp => sp.GetRequiredService<FasterLocalTier>());
+        builder.Services.AddCacheStore(settings);
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<CompileCounters>();
         builder.Services.AddSingleton<BlobWriteLocks>();
@@ -70,8 +69,6 @@ internal static class DaemonHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleShutdown>());
 
         await using var app = builder.Build();
-        // Open (and recover) the local tier before accepting a request.
-        app.Services.GetRequiredService<FasterLocalTier>();
         var idle = app.Services.GetRequiredService<IdleShutdown>();
         app.Use(async (context, next) =>
         {
@@ -88,7 +85,7 @@ internal static class DaemonHost
         app.MapGrpcService<BlobStoreService>();
         app.MapGrpcService<EntryStoreService>();
         app.MapGrpcService<AdminService>();
-        app.MapGrpcHealthChecksService();
+        app.MapCacheFarmTelemetry(settings);
 
         try
         {
@@ -103,6 +100,13 @@ internal static class DaemonHost
         {
             ListenerSetup.RestrictSocket(boundSocket);
         }
+        // Listen first, then recover: probes see a live, not-yet-ready daemon instead of a dead port,
+        // and calls made meanwhile get UNAVAILABLE (the client then compiles without the cache).
+        var readiness = app.Services.GetRequiredService<ReadinessGate>();
+        app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
+        await Task.Run(() => app.Services.GetRequiredService<ICacheStore>()).ConfigureAwait(false);
+        app.Services.GetRequiredService<CacheMetrics>();
+        readiness.MarkReady();
         Console.WriteLine($"{ReadyLine} pid={Environment.ProcessId} socket={settings.Socket ?? "none"} tcp={settings.Listen ?? "none"} data={settings.DataDirectory}");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;

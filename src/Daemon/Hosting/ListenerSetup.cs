@@ -28,6 +28,11 @@ internal static class ListenerSetup
             var endpoint = ParseEndpoint(listen);
             kestrel.Listen(endpoint, o => o.Protocols = HttpProtocols.Http2);
         }
+        if (settings.MetricsListen is { } metrics)
+        {
+            // Scrapers and kubelet probes speak HTTP/1.1 (and h2c cannot be negotiated without TLS).
+            kestrel.Listen(ParseEndpoint(metrics), o => o.Protocols = HttpProtocols.Http1);
+        }
     }
 
     public static IPEndPoint ParseEndpoint(string listen)

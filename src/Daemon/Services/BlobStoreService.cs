@@ -3,12 +3,13 @@ using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;
+using CacheFarm.Daemon.Telemetry;
 using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.BlobStore</c> service: verified, streamed blob reads and writes.</summary>
-public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters) : BlobStoreServiceBase
+public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters, CacheMetrics metrics) : BlobStoreServiceBase
 {
     /// <summary>Largest total payload of one BatchReadBlobs answer; larger blobs go through ReadBlob.</summary>
     public const int MaxBatchBytes = 4 << 20;
@@ -48,8 +49,12 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
             throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is past the end of a {digest.Size}-byte blob"));
         }
         Interlocked.Increment(ref counters.BlobReads);
-        var reader = await store.OpenBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false)
-            ?? throw NotFound(digest);
+        var reader = await store.OpenBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false);
+        metrics.RecordLookup("blob", ns, reader is not null);
+        if (reader is null)
+        {
+            throw NotFound(digest);
+        }
         var length = request.Limit == 0 ? digest.Size - request.Offset : Math.Min(request.Limit, digest.Size - request.Offset);
         await using var chunks = reader.ReadAsync(request.Offset, length, context.CancellationToken).GetAsyncEnumerator(context.CancellationToken);
         var sent = 0L;

@@ -1,12 +1,13 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
+using CacheFarm.Daemon.Telemetry;
 using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.EntryStore</c> service: entries that are only served, and only stored, complete.</summary>
-public sealed class EntryStoreService(ICacheStore store, RequestCounters counters) : EntryStore.EntryStoreBase
+public sealed class EntryStoreService(ICacheStore store, RequestCounters counters, CacheMetrics metrics) : EntryStore.EntryStoreBase
 {
     public const int MaxOutputs = 10_000;
 
@@ -15,8 +16,12 @@ public sealed class EntryStoreService(ICacheStore store, RequestCounters counter
         var ns = RequestArguments.Namespace(request.Namespace);
         var key = RequestArguments.EntryKey(request.Key);
         Interlocked.Increment(ref counters.EntryGets);
-        var entry = await store.GetEntryAsync(ns, key, context.CancellationToken).ConfigureAwait(false)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no entry for key {request.Key}"));
+        var entry = await store.GetEntryAsync(ns, key, context.CancellationToken).ConfigureAwait(false);
+        if (entry is null)
+        {
+            metrics.RecordLookup("entry", ns, hit: false);
+            throw new RpcException(new Status(StatusCode.NotFound, $"no entry for key {request.Key}"));
+        }
         foreach (var output in entry.Outputs)
         {
             // An entry whose outputs were evicted would make the client fail halfway through a restore.
@@ -24,10 +29,12 @@ public sealed class EntryStoreService(ICacheStore store, RequestCounters counter
                 || !await store.ContainsBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref counters.EntryIncomplete);
+                metrics.RecordLookup("entry", ns, hit: false);
                 throw new RpcException(new Status(StatusCode.NotFound, $"entry for key {request.Key} is incomplete: output '{output.Path}' was evicted"));
             }
         }
         Interlocked.Increment(ref counters.EntryHits);
+        metrics.RecordLookup("entry", ns, hit: true);
         return entry;
     }
 
