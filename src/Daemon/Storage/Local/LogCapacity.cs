@@ -2,13 +2,15 @@ namespace CacheFarm.Daemon.Storage.Local;
 
 /// <summary>Keeps the log within its capacity: FIFO eviction by moving the begin address, and disk checks.</summary>
 /// <remarks>
-/// Eviction moves the begin address to 90% of capacity behind the tail as soon as a write crosses it;
-/// the files go at the next checkpoint. Writers wait while the on-disk span (not yet truncated) is over
-/// capacity, so a burst cannot outrun truncation and overfill the disk.
+/// Once the log passes 90% of capacity, eviction moves the begin address to 80% behind the tail; the
+/// files go at the next checkpoint. Evicting a tenth of the capacity at a time makes one checkpoint
+/// cover many writes instead of one per written chunk. Writers wait while the on-disk span (not yet
+/// truncated) is over capacity, so a burst cannot outrun truncation and overfill the disk.
 /// </remarks>
 internal sealed class LogCapacity
 {
-    private const double EvictTo = 0.9;
+    private const double EvictAt = 0.9;
+    private const double EvictTo = 0.8;
     private readonly FasterRecordStore _store;
     private readonly string _dataDirectory;
     private long _truncatedBegin;
@@ -38,11 +40,12 @@ internal sealed class LogCapacity
     public long MaxBlobSize => (long)(Capacity * 0.45);
 
     /// <summary>True when a hit at <paramref name="address"/> should be copied forward (second chance).</summary>
-    public bool IsInOlderHalf(long address)
-    {
-        var begin = _store.BeginAddress;
-        return address < begin + ((_store.TailAddress - begin) / 2);
-    }
+    /// <remarks>
+    /// "Older half" of the eviction window, not of the log: eviction keeps the newest 80% of capacity,
+    /// so only records more than 40% of capacity behind the tail are at risk. Measuring against the log
+    /// instead would copy half of all hits in a log far below its cap, rewriting hot blobs for nothing.
+    /// </remarks>
+    public bool IsInOlderHalf(long address) => address < _store.TailAddress - (long)(Capacity * EvictTo / 2);
 
     public bool IsLive(long address) => address >= _store.BeginAddress;
 
@@ -63,7 +66,7 @@ internal sealed class LogCapacity
     {
         var begin = _store.BeginAddress;
         var tail = _store.TailAddress;
-        if (tail - begin <= Capacity * EvictTo)
+        if (tail - begin <= Capacity * EvictAt)
         {
             return;
         }
