@@ -16,13 +16,13 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly GrpcChannel _channel;
 
-    private DaemonProcess(Process process, string dataDirectory, int port, int? metricsPort)
+    private DaemonProcess(Process process, string dataDirectory, int port, int? metricsPort, bool tls)
     {
         _process = process;
         DataDirectory = dataDirectory;
         Port = port;
         MetricsPort = metricsPort;
-        Endpoint = DaemonEndpoint.Parse($"http://127.0.0.1:{port}");
+        Endpoint = DaemonEndpoint.Parse($"{(tls ? "https" : "http")}://127.0.0.1:{port}");
         _channel = DaemonChannel.Create(Endpoint, TimeSpan.FromSeconds(5));
     }
 
@@ -87,7 +87,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("cachefarmd did not start");
-        var daemon = new DaemonProcess(process, dataDirectory, port, metricsPort);
+        var daemon = new DaemonProcess(process, dataDirectory, port, metricsPort, extraArgs.Contains("--tls-cert"));
         process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.BeginOutputReadLine();
@@ -106,7 +106,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         }
     }
 
-    public CacheClient Client(string @namespace = "") => new(Endpoint, @namespace, TimeSpan.FromSeconds(5));
+    public CacheClient Client(string @namespace = "", ClientCredentials? credentials = null) =>
+        new(Endpoint, @namespace, TimeSpan.FromSeconds(5), credentials);
 
     /// <summary>SIGKILL: no checkpoint, no cleanup — what a crash or the OOM killer does.</summary>
     public async Task KillAsync()

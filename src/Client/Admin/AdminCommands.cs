@@ -26,7 +26,7 @@ public static class AdminCommands
     public static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)
     {
         var endpoint = DaemonEndpoint.FromEnvironment(env);
-        using var client = new CacheClient(endpoint, env("CACHEFARM_NAMESPACE") ?? "");
+        using var client = new CacheClient(endpoint, env("CACHEFARM_NAMESPACE") ?? "", credentials: ClientCredentials.FromEnvironment(env));
         var json = StatsFormat(args) == "json";
         try
         {

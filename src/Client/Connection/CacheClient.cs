@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace CacheFarm.Client.Connection;
@@ -14,16 +15,25 @@ public sealed class CacheClient : IDisposable
     public const int UploadFrameBytes = 1 << 20;
 
     private readonly GrpcChannel _channel;
+    private readonly ClientCredentials _credentials;
+    private int _untrustedEntries;
     private readonly CallInvoker _invoker;
     private readonly EntryStore.EntryStoreClient _entries;
     private readonly Protos.V1.Admin.AdminClient _admin;
 
-    public CacheClient(DaemonEndpoint endpoint, string @namespace = "", TimeSpan? connectTimeout = null)
+    public CacheClient(DaemonEndpoint endpoint, string @namespace = "", TimeSpan? connectTimeout = null, ClientCredentials? credentials = null)
     {
         Endpoint = endpoint;
         Namespace = @namespace;
-        _channel = DaemonChannel.Create(endpoint, connectTimeout ?? TimeSpan.FromSeconds(2));
-        _invoker = _channel.CreateCallInvoker();
+        _credentials = credentials ?? ClientCredentials.None;
+        _channel = DaemonChannel.Create(endpoint, connectTimeout ?? TimeSpan.FromSeconds(2), _credentials);
+        _invoker = _credentials.Token is { } token
+            ? _channel.CreateCallInvoker().Intercept(metadata =>
+            {
+                metadata.Add("authorization", "Bearer " + token);
+                return metadata;
+            })
+            : _channel.CreateCallInvoker();
         _entries = new EntryStore.EntryStoreClient(_invoker);
         _admin = new Protos.V1.Admin.AdminClient(_invoker);
     }
@@ -31,6 +41,9 @@ public sealed class CacheClient : IDisposable
     public DaemonEndpoint Endpoint { get; }
 
     public string Namespace { get; }
+
+    /// <summary>Entries ignored because their signature was missing or wrong (only with an entry key).</summary>
+    public int UntrustedEntries => Volatile.Read(ref _untrustedEntries);
 
     public async Task<IReadOnlyList<Digest>> FindMissingAsync(IEnumerable<Digest> digests, CancellationToken cancellationToken)
     {
@@ -110,21 +123,64 @@ public sealed class CacheClient : IDisposable
         return true;
     }
 
-    /// <summary>Returns the entry for a key, or null on a miss.</summary>
+    /// <summary>Reads several small blobs in one call; a blob the daemon lacks (or would not batch) maps to null.</summary>
+    public async Task<Dictionary<ContentDigest, byte[]?>> BatchReadAsync(IReadOnlyCollection<ContentDigest> digests, CancellationToken cancellationToken)
+    {
+        var request = new BatchReadBlobsRequest { Namespace = Namespace };
+        request.Digests.AddRange(digests.Select(d => d.ToProto()));
+        var response = await _invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        var result = new Dictionary<ContentDigest, byte[]?>();
+        foreach (var item in response.Items)
+        {
+            if (ContentDigest.TryParse(item.Digest, out var digest, out _))
+            {
+                result[digest] = item.Status is { Code: 0 } && ContentDigest.Of(item.Data.Span) == digest ? item.Data.ToByteArray() : null;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Writes several small blobs in one call; returns the digests the daemon did not accept, with its reasons.</summary>
+    public async Task<IReadOnlyList<string>> BatchUploadAsync(IEnumerable<(ContentDigest Digest, ReadOnlyMemory<byte> Data)> blobs, CancellationToken cancellationToken)
+    {
+        var request = new BatchUpdateBlobsRequest { Namespace = Namespace };
+        foreach (var (digest, data) in blobs)
+        {
+            request.Items.Add(new BatchUpdateBlobsRequest.Types.Item { Digest = digest.ToProto(), Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(data) });
+        }
+        var response = await _invoker.AsyncUnaryCall(CacheFarmMethods.BatchUpdateBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        return [.. response.Items.Where(i => i.Status is not { Code: 0 }).Select(i => $"{i.Digest?.Hash}: {i.Status?.Message}")];
+    }
+
+    /// <summary>Returns the entry for a key, or null on a miss (or, with an entry key, when it is not validly signed).</summary>
     public async Task<Entry?> GetEntryAsync(string key, CancellationToken cancellationToken)
     {
+        Entry entry;
         try
         {
-            return await _entries.GetEntryAsync(new GetEntryRequest { Namespace = Namespace, Key = key }, Options(cancellationToken)).ConfigureAwait(false);
+            entry = await _entries.GetEntryAsync(new GetEntryRequest { Namespace = Namespace, Key = key }, Options(cancellationToken)).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
             return null;
         }
+        if (_credentials.EntryKey is { } secret && !EntrySignature.IsValid(entry, Namespace, key, secret))
+        {
+            Interlocked.Increment(ref _untrustedEntries);
+            return null;
+        }
+        return entry;
     }
 
-    public async Task PutEntryAsync(string key, Entry entry, CancellationToken cancellationToken) =>
+    /// <summary>Stores an entry, signed when the client holds an entry key.</summary>
+    public async Task PutEntryAsync(string key, Entry entry, CancellationToken cancellationToken)
+    {
+        if (_credentials.EntryKey is { } secret)
+        {
+            EntrySignature.Sign(entry, Namespace, key, secret);
+        }
         await _entries.PutEntryAsync(new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry }, Options(cancellationToken)).ConfigureAwait(false);
+    }
 
     public async Task<Stats> GetStatsAsync(CancellationToken cancellationToken) =>
         await _admin.GetStatsAsync(new GetStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);

@@ -8,7 +8,7 @@ public static class DaemonChannel
 {
     public const int MaxMessageBytes = 16 << 20;
 
-    public static GrpcChannel Create(DaemonEndpoint endpoint, TimeSpan connectTimeout)
+    public static GrpcChannel Create(DaemonEndpoint endpoint, TimeSpan connectTimeout, ClientCredentials? credentials = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -21,6 +21,10 @@ public static class DaemonChannel
             UseProxy = false,
             ConnectTimeout = connectTimeout,
         };
+        if (credentials is not null)
+        {
+            ClientTls.Apply(handler.SslOptions, credentials);
+        }
         var address = endpoint.Address ?? new Uri("http://localhost");
         if (endpoint.SocketPath is { } socketPath)
         {

@@ -38,6 +38,22 @@ public sealed record DaemonSettings
     /// <summary>Write one log line per RPC.</summary>
     public bool AccessLog { get; init; }
 
+    /// <summary>Hashed bearer tokens; when set, every call (but health checks) needs one.</summary>
+    public string? TokensFile { get; init; }
+
+    /// <summary>Allow a non-loopback listener without tokens (otherwise the daemon refuses to start).</summary>
+    public bool AllowUnauthenticated { get; init; }
+
+    /// <summary>PEM certificate and key for TLS on the TCP listener.</summary>
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsKey { get; init; }
+
+    /// <summary>PEM CA whose client certificates are required (mutual TLS).</summary>
+    public string? TlsClientCa { get; init; }
+
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The Redis tier; not configured by default.</summary>
     public RedisTierOptions Redis { get; init; } = new();
 

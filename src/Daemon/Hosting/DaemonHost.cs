@@ -1,4 +1,5 @@
 using CacheFarm.Daemon.Configuration;
+using CacheFarm.Daemon.Security;
 using CacheFarm.Daemon.Services;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Local;
@@ -41,6 +42,8 @@ internal static class DaemonHost
 
     private static async Task<int> ServeAsync(DaemonSettings settings)
     {
+        var tokens = settings.TokensFile is { } tokensFile ? TokenTable.Load(tokensFile) : null;
+        ExposurePolicy.Check(settings, tokens);
         var builder = WebApplication.CreateSlimBuilder();
         LoggingSetup.Configure(builder.Logging, settings);
         builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, settings));
@@ -50,7 +53,10 @@ internal static class DaemonHost
             o.MaxSendMessageSize = ListenerSetup.MaxMessageBytes;
             o.EnableDetailedErrors = true;
             o.Interceptors.Add<RpcMetricsInterceptor>();
+            o.Interceptors.Add<AuthInterceptor>();
         });
+        builder.Services.AddSingleton(new AuthInterceptor(tokens));
+        builder.Services.AddSingleton(new StreamLimits(settings.StreamIdleTimeout));
         builder.Services.AddCacheFarmTelemetry(settings);
         builder.Services.AddSingleton(new LocalTierOptions
         {

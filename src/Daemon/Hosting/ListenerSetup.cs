@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CacheFarm.Daemon.Configuration;
+using CacheFarm.Daemon.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CacheFarm.Daemon.Hosting;
@@ -26,7 +27,11 @@ internal static class ListenerSetup
         if (settings.Listen is { } listen)
         {
             var endpoint = ParseEndpoint(listen);
-            kestrel.Listen(endpoint, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(endpoint, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                TlsSetup.Apply(o, settings);
+            });
         }
         if (settings.MetricsListen is { } metrics)
         {

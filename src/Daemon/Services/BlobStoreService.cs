@@ -9,7 +9,7 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.BlobStore</c> service: verified, streamed blob reads and writes.</summary>
-public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters, CacheMetrics metrics) : BlobStoreServiceBase
+public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters, CacheMetrics metrics, StreamLimits limits) : BlobStoreServiceBase
 {
     /// <summary>Largest total payload of one BatchReadBlobs answer; larger blobs go through ReadBlob.</summary>
     public const int MaxBatchBytes = 4 << 20;
@@ -18,7 +18,7 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
 
     public override async Task<FindMissingBlobsResponse> FindMissingBlobs(FindMissingBlobsRequest request, ServerCallContext context)
     {
-        var ns = RequestArguments.Namespace(request.Namespace);
+        var ns = RequestArguments.Namespace(request.Namespace, context);
         if (request.Digests.Count > MaxDigestsPerRequest)
         {
             throw RequestArguments.Invalid($"digests: at most {MaxDigestsPerRequest} per request, got {request.Digests.Count}");
@@ -38,7 +38,7 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
 
     public override async Task ReadBlob(ReadBlobRequest request, IServerStreamWriter<BlobChunk> responseStream, ServerCallContext context)
     {
-        var ns = RequestArguments.Namespace(request.Namespace);
+        var ns = RequestArguments.Namespace(request.Namespace, context);
         var digest = RequestArguments.Digest(request.Digest);
         if (request.Offset < 0 || request.Limit < 0)
         {
@@ -84,12 +84,12 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
             throw RequestArguments.Invalid("WriteBlob stream was empty; the first message must name the digest");
         }
         using var first = requestStream.Current;
-        var ns = RequestArguments.Namespace(first.Namespace);
+        var ns = RequestArguments.Namespace(first.Namespace, context);
         var digest = RequestArguments.Digest(first.Digest);
         var upload = new VerifiedUpload(store, writeLocks, ns, digest);
         try
         {
-            var outcome = await upload.RunAsync(FramesAfter(first, requestStream, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var outcome = await upload.RunAsync(FramesAfter(first, requestStream, limits.IdleTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
             CountWrite(outcome, digest);
             return new WriteBlobResponse { CommittedSize = digest.Size, AlreadyPresent = outcome == UploadOutcome.AlreadyPresent };
         }
@@ -102,7 +102,7 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
 
     public override async Task<BatchReadBlobsResponse> BatchReadBlobs(BatchReadBlobsRequest request, ServerCallContext context)
     {
-        var ns = RequestArguments.Namespace(request.Namespace);
+        var ns = RequestArguments.Namespace(request.Namespace, context);
         var response = new BatchReadBlobsResponse();
         var budget = (long)MaxBatchBytes;
         for (var i = 0; i < request.Digests.Count; i++)
@@ -133,7 +133,7 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
 
     public override async Task<BatchUpdateBlobsResponse> BatchUpdateBlobs(BatchUpdateBlobsRequest request, ServerCallContext context)
     {
-        var ns = RequestArguments.Namespace(request.Namespace);
+        var ns = RequestArguments.Namespace(request.Namespace, context);
         var response = new BatchUpdateBlobsResponse();
         for (var i = 0; i < request.Items.Count; i++)
         {
@@ -200,12 +200,28 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
         return data;
     }
 
+    /// <summary>The data of an upload's frames; a client that goes quiet for the idle timeout is cut off.</summary>
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> FramesAfter(
-        WriteBlobFrame first, IAsyncStreamReader<WriteBlobFrame> stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        WriteBlobFrame first, IAsyncStreamReader<WriteBlobFrame> stream, TimeSpan idleTimeout, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return first.Data.Data;
-        while (await stream.MoveNext(cancellationToken).ConfigureAwait(false))
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (true)
         {
+            idle.CancelAfter(idleTimeout);
+            bool more;
+            try
+            {
+                more = await stream.MoveNext(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"upload sent nothing for {idleTimeout.TotalSeconds:0} s"));
+            }
+            if (!more)
+            {
+                yield break;
+            }
             using var frame = stream.Current;
             yield return frame.Data.Data;
         }

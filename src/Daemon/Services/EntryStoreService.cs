@@ -13,7 +13,7 @@ public sealed class EntryStoreService(ICacheStore store, RequestCounters counter
 
     public override async Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
     {
-        var ns = RequestArguments.Namespace(request.Namespace);
+        var ns = RequestArguments.Namespace(request.Namespace, context);
         var key = RequestArguments.EntryKey(request.Key);
         Interlocked.Increment(ref counters.EntryGets);
         var entry = await store.GetEntryAsync(ns, key, context.CancellationToken).ConfigureAwait(false);
@@ -40,7 +40,7 @@ public sealed class EntryStoreService(ICacheStore store, RequestCounters counter
 
     public override async Task<PutEntryResponse> PutEntry(PutEntryRequest request, ServerCallContext context)
     {
-        var ns = RequestArguments.Namespace(request.Namespace);
+        var ns = RequestArguments.Namespace(request.Namespace, context);
         var key = RequestArguments.EntryKey(request.Key);
         var entry = request.Entry ?? throw RequestArguments.Invalid("entry is missing");
         if (entry.Outputs.Count > MaxOutputs)

@@ -1,3 +1,4 @@
+using CacheFarm.Daemon.Security;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
@@ -8,8 +9,13 @@ namespace CacheFarm.Daemon.Services;
 /// <summary>Turns request fields into validated values, or INVALID_ARGUMENT naming the offending field.</summary>
 internal static class RequestArguments
 {
-    public static NamespaceId Namespace(string? name) =>
-        NamespaceId.TryParse(name, out var ns, out var error) ? ns : throw Invalid($"namespace: {error}");
+    /// <summary>Parses the request's namespace and checks that the caller's token may use it.</summary>
+    public static NamespaceId Namespace(string? name, ServerCallContext context)
+    {
+        var ns = NamespaceId.TryParse(name, out var parsed, out var error) ? parsed : throw Invalid($"namespace: {error}");
+        CallAuthorization.DemandNamespace(context, ns);
+        return ns;
+    }
 
     public static ContentDigest Digest(Digest? digest, string field = "digest") =>
         ContentDigest.TryParse(digest, out var parsed, out var error, field) ? parsed : throw Invalid(error);
