@@ -8,7 +8,7 @@ namespace CacheFarm.Client.Admin;
 public static class AdminCommands
 {
     public static bool Handles(string firstArg) => firstArg is "--start-server" or "--stop-server" or "--show-stats" or "-s"
-        or "--zero-stats" or "-z" or "--stats-format" or "blob" or "--help" or "-h" or "--version" or "-V";
+        or "--zero-stats" or "-z" or "--stats-format" or "blob" or "status" or "--help" or "-h" or "--version" or "-V";
 
     public const string Usage = """
         usage: cachefarm <rustc> <args…>          wrap a compiler call (RUSTC_WRAPPER=cachefarm)
@@ -16,6 +16,7 @@ public static class AdminCommands
                cachefarm --stop-server            stop it (prints the final stats)
                cachefarm -s|--show-stats [--stats-format text|json]
                cachefarm -z|--zero-stats
+               cachefarm status                   the daemon, its tiers, hit and request rates over the last 5 minutes
                cachefarm blob put FILE…           upload files, print each digest (hash/size)
                cachefarm blob get HASH/SIZE -o FILE
                cachefarm blob has HASH/SIZE…      exit 1 if any is missing
@@ -39,6 +40,7 @@ public static class AdminCommands
                 "--show-stats" or "-s" or "--stats-format" => await ShowStatsAsync(client, json, cancellationToken).ConfigureAwait(false),
                 "--zero-stats" or "-z" => await ZeroStatsAsync(client, cancellationToken).ConfigureAwait(false),
                 "blob" => await BlobCommands.RunAsync(client, args[1..], cancellationToken).ConfigureAwait(false),
+                "status" => await StatusCommand.RunAsync(client, cancellationToken).ConfigureAwait(false),
                 _ => Fail($"unknown command {args[0]}\n{Usage}"),
             };
         }

@@ -70,6 +70,8 @@ internal static class DaemonHost
         builder.Services.AddCacheStore(settings);
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<CompileCounters>();
+        builder.Services.AddSingleton<RecentActivityWindow>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecentActivityWindow>());
         builder.Services.AddSingleton<BlobWriteLocks>();
         builder.Services.AddSingleton(sp => new IdleShutdown(settings.IdleTimeout, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleShutdown>());

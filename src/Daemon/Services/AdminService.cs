@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.Admin</c> service: stats, zeroing them, and shutting the daemon down.</summary>
-public sealed class AdminService(ICacheStore store, RequestCounters counters, CompileCounters compiles, IHostApplicationLifetime lifetime) : Admin.AdminBase
+public sealed class AdminService(ICacheStore store, RequestCounters counters, CompileCounters compiles, RecentActivityWindow recent, IHostApplicationLifetime lifetime) : Admin.AdminBase
 {
     private static readonly string Version =
         typeof(AdminService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -20,6 +20,7 @@ public sealed class AdminService(ICacheStore store, RequestCounters counters, Co
         counters.Zero();
         compiles.Zero();
         store.ZeroStats();
+        recent.Restart();
         return Task.FromResult(Snapshot());
     }
 
@@ -50,6 +51,8 @@ public sealed class AdminService(ICacheStore store, RequestCounters counters, Co
             Requests = counters.Snapshot(),
             SinceUnixMs = counters.SinceUnixMs,
             Compiles = compiles.Snapshot(),
+            Recent = recent.Current(),
+            Pid = Environment.ProcessId,
         };
         stats.Tiers.AddRange(store.GetTierStats());
         return stats;

@@ -17,6 +17,7 @@ public sealed class RequestCounters
     public long BytesRead;
     public long BytesWritten;
     public long FindMissingCalls;
+    public long Rpcs;
     private long _sinceUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public long SinceUnixMs => Interlocked.Read(ref _sinceUnixMs);
@@ -35,6 +36,7 @@ public sealed class RequestCounters
         BytesRead = Interlocked.Read(ref BytesRead),
         BytesWritten = Interlocked.Read(ref BytesWritten),
         FindMissingCalls = Interlocked.Read(ref FindMissingCalls),
+        Rpcs = Interlocked.Read(ref Rpcs),
     };
 
     public void Zero()
@@ -51,6 +53,7 @@ public sealed class RequestCounters
         Interlocked.Exchange(ref BytesRead, 0);
         Interlocked.Exchange(ref BytesWritten, 0);
         Interlocked.Exchange(ref FindMissingCalls, 0);
+        Interlocked.Exchange(ref Rpcs, 0);
         Interlocked.Exchange(ref _sinceUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 }

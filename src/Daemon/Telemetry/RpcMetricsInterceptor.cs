@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CacheFarm.Daemon.Services;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace CacheFarm.Daemon.Telemetry;
 
 /// <summary>Times and counts every gRPC call, refuses calls until the daemon is ready, and writes the optional access log.</summary>
-public sealed class RpcMetricsInterceptor(CacheMetrics metrics, ReadinessGate readiness, AccessLog accessLog) : Interceptor
+public sealed class RpcMetricsInterceptor(CacheMetrics metrics, RequestCounters counters, ReadinessGate readiness, AccessLog accessLog) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -67,6 +68,7 @@ public sealed class RpcMetricsInterceptor(CacheMetrics metrics, ReadinessGate re
     private void End(ServerCallContext context, long start, StatusCode status)
     {
         var elapsed = Stopwatch.GetElapsedTime(start);
+        Interlocked.Increment(ref counters.Rpcs);
         var method = MethodLabel(context.Method);
         metrics.RecordRpc(method, status, elapsed.TotalSeconds);
         accessLog.Write(method, status, elapsed, context.Peer);
