@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CacheFarm.LoadGen.Cli;
 using CacheFarm.LoadGen.Reporting;
 using CacheFarm.LoadGen.Running;
@@ -19,12 +20,9 @@ if (parsed.Options is not { } options)
 }
 
 using var interrupted = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // Let the runs unwind (servers' state, files) instead of dying mid-write.
-    e.Cancel = true;
-    interrupted.Cancel();
-};
+// Ctrl+C and SIGTERM (e.g. from run-loadgen.sh's trap) let the runs unwind instead of killing the process mid-write.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 
 try
 {
@@ -57,4 +55,10 @@ catch (Exception ex)
     // Failures inside a run are reported per run; this is a target unreachable at start or a report not writable.
     Console.Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message}");
     return 1;
+}
+
+void Interrupt(PosixSignalContext context)
+{
+    context.Cancel = true;
+    interrupted.Cancel();
 }

@@ -13,7 +13,10 @@ internal sealed record LoopbackEndpoint(string? UnixSocketPath, string Host, int
 
     public bool IsUnixSocket => UnixSocketPath is not null;
 
-    public override string ToString() => IsUnixSocket ? UnixPrefix + UnixSocketPath : $"{Host}:{Port}";
+    /// <summary>The host as it goes into a URI or host:port string (IPv6 in brackets).</summary>
+    public string UriHost => Host.Contains(':') ? $"[{Host}]" : Host;
+
+    public override string ToString() => IsUnixSocket ? UnixPrefix + UnixSocketPath : $"{UriHost}:{Port}";
 
     /// <summary>Parses <c>http://127.0.0.1:PORT</c>, <c>unix:/path</c> or <c>/path</c> (h2c only, hence no https).</summary>
     public static bool TryParseGrpc(string text, out LoopbackEndpoint endpoint, out string error)
@@ -45,8 +48,7 @@ internal sealed record LoopbackEndpoint(string? UnixSocketPath, string Host, int
             error = $"'{text}' is not HOST:PORT, unix:/path or an absolute socket path";
             return false;
         }
-        var host = text[..colon].Trim('[', ']');
-        return TryLoopback(host, port, text, out endpoint, out error);
+        return TryLoopback(text[..colon], port, text, out endpoint, out error);
     }
 
     private static bool TryParseUnix(string text, out LoopbackEndpoint endpoint)
@@ -58,8 +60,8 @@ internal sealed record LoopbackEndpoint(string? UnixSocketPath, string Host, int
 
     private static bool TryLoopback(string host, int port, string text, out LoopbackEndpoint endpoint, out string error)
     {
-        endpoint = new LoopbackEndpoint(null, host, port);
         var trimmed = host.Trim('[', ']');
+        endpoint = new LoopbackEndpoint(null, trimmed, port);
         if (trimmed.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             || (IPAddress.TryParse(trimmed, out var address) && IPAddress.IsLoopback(address)))
         {

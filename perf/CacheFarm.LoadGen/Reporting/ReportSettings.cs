@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CacheFarm.LoadGen.Cli;
 
 namespace CacheFarm.LoadGen.Reporting;
@@ -33,6 +34,6 @@ internal sealed record ReportSettings
         Namespace = options.Namespace,
         Workload = options.Workload,
         ProcessorCount = Environment.ProcessorCount,
-        Runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        Runtime = RuntimeInformation.FrameworkDescription,
     };
 }

@@ -55,20 +55,20 @@ internal sealed class LoadGenSession(LoadGenOptions options)
                 rounds[target].Add(metrics);
             }
         }
-        var summaries = targets.Select(t => new TargetSummary
+        var summaries = targets.Select(t => (t.Target.Spec.Kind, Summary: new TargetSummary
         {
             Target = t.Target.Spec.Name,
             Address = t.Target.Spec.Endpoint.ToString(),
             ServerPid = t.Pid,
             Median = RoundMedians.Of(rounds[t.Target]),
             Rounds = rounds[t.Target],
-        }).ToList();
-        var daemon = summaries.FirstOrDefault(s => s.Target == "cachefarmd")?.Median;
-        var redis = summaries.FirstOrDefault(s => s.Target == "redis")?.Median;
+        })).ToList();
+        var daemon = summaries.FirstOrDefault(s => s.Kind == TargetKind.Cachefarmd).Summary?.Median;
+        var redis = summaries.FirstOrDefault(s => s.Kind == TargetKind.Redis).Summary?.Median;
         return new ScenarioReport
         {
             Scenario = scenario.Name,
-            Targets = summaries,
+            Targets = summaries.Select(s => s.Summary).ToList(),
             Ratio = daemon is not null && redis is not null ? RatioMetrics.Of(daemon, redis) : null,
         };
     }

@@ -20,8 +20,10 @@ internal sealed class ScenarioRunner(LoadGenOptions options)
         await scenario.PrepareAsync(target, cancellationToken);
         var limits = scenario.Limits;
         var userCount = Math.Min(options.Concurrency, limits.MaxUsers ?? int.MaxValue);
+        // The warm-up's errors are not reported; the measured window gets its own samples.
+        var warmupErrors = new ErrorSamples();
         var users = Enumerable.Range(0, userCount)
-            .Select(_ => new VirtualUser(options.Workload.VerifyReads, new ErrorSamples()))
+            .Select(_ => new VirtualUser(options.Workload.VerifyReads, warmupErrors))
             .ToArray();
         try
         {
@@ -41,7 +43,6 @@ internal sealed class ScenarioRunner(LoadGenOptions options)
                 timeBound + options.OperationTimeout,
                 () => RunPhaseAsync(scenario, target, users, iterations, timeBound, cancellationToken),
                 cancellationToken);
-            await DiscardWrittenBlobsAsync(target, cancellationToken);
             var totals = new OperationStats?[Enum.GetValues<OperationKind>().Length];
             foreach (var user in users)
             {
@@ -51,6 +52,8 @@ internal sealed class ScenarioRunner(LoadGenOptions options)
         }
         finally
         {
+            // Also after an interrupt: a shared redis must not keep a gigabyte of test blobs.
+            await DiscardWrittenBlobsAsync(target);
             foreach (var user in users)
             {
                 user.Dispose();
@@ -119,13 +122,14 @@ internal sealed class ScenarioRunner(LoadGenOptions options)
         }
     }
 
-    private static async Task DiscardWrittenBlobsAsync(ICacheTarget target, CancellationToken cancellationToken)
+    private static async Task DiscardWrittenBlobsAsync(ICacheTarget target)
     {
         try
         {
-            await target.DiscardWrittenBlobsAsync(cancellationToken);
+            // Not cancellable: bounded by the target's operation timeout instead.
+            await target.DiscardWrittenBlobsAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             // The measurements are complete; a failed clean-up only costs the server memory.
             Console.Error.WriteLine($"warning: {target.Spec.Name}: could not delete the run's blobs: {ex.Message}");

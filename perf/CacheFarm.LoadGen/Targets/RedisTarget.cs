@@ -15,6 +15,10 @@ namespace CacheFarm.LoadGen.Targets;
 /// redis-server through StackExchange.Redis, the baseline: GET via <c>StringGetLeaseAsync</c> (pooled,
 /// like the daemon's chunks), SET for writes, pipelined EXISTS for find-missing.
 /// </summary>
+/// <remarks>
+/// StackExchange.Redis calls take no cancellation token; each is bounded by <c>AsyncTimeout</c>,
+/// which is set to the operation timeout.
+/// </remarks>
 internal sealed class RedisTarget : ICacheTarget
 {
     // Bounds how many of the keys written in one run are deleted per DEL command.

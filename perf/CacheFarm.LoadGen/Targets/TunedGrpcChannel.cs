@@ -23,9 +23,7 @@ internal static class TunedGrpcChannel
         {
             handler.ConnectCallback = (_, cancellationToken) => ConnectUnixAsync(path, cancellationToken);
         }
-        var address = endpoint.IsUnixSocket
-            ? "http://localhost"
-            : endpoint.Host.Contains(':') ? $"http://[{endpoint.Host}]:{endpoint.Port}" : $"http://{endpoint.Host}:{endpoint.Port}";
+        var address = endpoint.IsUnixSocket ? "http://localhost" : $"http://{endpoint.UriHost}:{endpoint.Port}";
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,

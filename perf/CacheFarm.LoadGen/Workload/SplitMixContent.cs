@@ -24,9 +24,11 @@ internal static class SplitMixContent
         var firstWord = (ulong)(offset / sizeof(ulong));
         var wholeWords = destination.Length / sizeof(ulong);
         var words = MemoryMarshal.Cast<byte, ulong>(destination[..(wholeWords * sizeof(ulong))]);
+        var state = State(seed, firstWord);
         for (var i = 0; i < words.Length; i++)
         {
-            words[i] = Mix(seed, firstWord + (ulong)i);
+            words[i] = Finalize(state);
+            state += Gamma;
         }
         var tail = destination[(wholeWords * sizeof(ulong))..];
         if (!tail.IsEmpty)
@@ -40,9 +42,13 @@ internal static class SplitMixContent
     /// <summary>An independent seed for item <paramref name="index"/> of purpose <paramref name="stream"/>.</summary>
     public static ulong Derive(ulong seed, ulong stream, ulong index) => Mix(Mix(seed, stream), index);
 
-    private static ulong Mix(ulong seed, ulong index)
+    private static ulong Mix(ulong seed, ulong index) => Finalize(State(seed, index));
+
+    private static ulong State(ulong seed, ulong index) => seed + ((index + 1) * Gamma);
+
+    private static ulong Finalize(ulong state)
     {
-        var z = seed + ((index + 1) * Gamma);
+        var z = state;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
         return z ^ (z >> 31);

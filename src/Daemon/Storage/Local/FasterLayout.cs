@@ -3,7 +3,8 @@ namespace CacheFarm.Daemon.Storage.Local;
 /// <summary>Log geometry derived from the tier's capacity (page, memory and segment sizes).</summary>
 /// <remarks>
 /// Segments are deleted whole, so they must be small against the capacity for the disk cap to hold;
-/// 32 MiB pages pack 32 one-MiB chunk records each with under 1% waste.
+/// 32 MiB pages pack 32 one-MiB chunk records each with under 1% waste. The in-memory log (an eighth of
+/// the capacity, 64–256 MiB) must hold several pages: with only a few, writers stall on every flush.
 /// </remarks>
 internal sealed record FasterLayout(int PageSizeBits, int MemorySizeBits, int SegmentSizeBits, int IndexBucketsBits)
 {
@@ -22,7 +23,7 @@ internal sealed record FasterLayout(int PageSizeBits, int MemorySizeBits, int Se
         var segmentBits = Math.Clamp(Log2Floor(capacity / 8), pageBits, 28);
         var memoryBits = memoryBytes is > 0
             ? Math.Max(pageBits + 1, Log2Floor(memoryBytes.Value))
-            : Math.Clamp(Log2Floor(capacity / 4), pageBits + 1, 27);
+            : Math.Clamp(Log2Floor(capacity / 8), pageBits + 1, 28);
         return new FasterLayout(pageBits, memoryBits, segmentBits, 17);
     }
 

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Runs the cachefarmd-vs-redis comparison on this machine: starts a private redis-server and a
+# private cachefarmd on free loopback ports, runs cachefarm-loadgen, writes the results to
+# perf/results/ and stops both servers whatever happens (trap on EXIT).
+#
+#   perf/run-loadgen.sh            foundation comparison (blob-read-1m, 8 users, 5 s warm-up,
+#                                  10 s measured, 3 alternating rounds) + every other scenario quickly
+#   perf/run-loadgen.sh --quick    everything in quick mode (a smoke test, ~1 minute)
+#
+# Knobs (environment): CONCURRENCY (8), WARMUP (5), DURATION (10), ROUNDS (3),
+# QUICK_WARMUP (2), QUICK_DURATION (3), QUICK_ROUNDS (1), CAPACITY (2G),
+# CACHEFARMD (artifacts/bin/cachefarmd), RESULTS_DIR (perf/results).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cachefarmd="${CACHEFARMD:-$repo/artifacts/bin/cachefarmd}"
+results="${RESULTS_DIR:-$repo/perf/results}"
+concurrency="${CONCURRENCY:-8}"
+warmup="${WARMUP:-5}"
+duration="${DURATION:-10}"
+rounds="${ROUNDS:-3}"
+quick_warmup="${QUICK_WARMUP:-2}"
+quick_duration="${QUICK_DURATION:-3}"
+quick_rounds="${QUICK_ROUNDS:-1}"
+capacity="${CAPACITY:-2G}"
+quick_only=false
+
+case "${1:-}" in
+  --quick) quick_only=true ;;
+  "") ;;
+  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+esac
+
+die() { echo "run-loadgen: $*" >&2; exit 1; }
+
+command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+[[ -x "$cachefarmd" ]] || die "$cachefarmd not found; publish it with: cd $repo && dotnet publish src/Daemon -c Release -o artifacts/bin"
+
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/cachefarm-loadgen.XXXXXX")"
+redis_pid=""
+daemon_pid=""
+loadgen_pid=""
+
+# Stops what this script started (by pid, never by name) and removes the scratch directory.
+# shellcheck disable=SC2317  # invoked through trap
+cleanup() {
+  local status=$?
+  if [[ -n "$loadgen_pid" ]]; then
+    # SIGTERM lets the load generator finish its clean-up (it deletes the blobs it wrote to redis).
+    kill -TERM "$loadgen_pid" 2>/dev/null || true
+    wait "$loadgen_pid" 2>/dev/null || true
+  fi
+  for pid in $daemon_pid $redis_pid; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in $daemon_pid $redis_pid; do
+    # Give each server 10 s to stop (cachefarmd checkpoints on SIGTERM), then insist.
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ $status -ne 0 && $status -ne 130 && $status -ne 143 ]]; then
+    for log in "$scratch"/*.log; do
+      [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")" >&2; tail -n 20 "$log" >&2; }
+    done
+  fi
+  rm -rf "$scratch"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A loopback port nobody is listening on (bash's /dev/tcp connect fails): good enough for a private run.
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    if [[ "$port" != "${1:-}" ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  die "no free loopback port found"
+}
+
+# Waits (bounded) until a log file shows a line, or the process died.
+wait_for_line() {
+  local pid=$1 log=$2 pattern=$3 seconds=$4
+  for _ in $(seq 1 $((seconds * 5))); do
+    grep -q "$pattern" "$log" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || die "$(basename "$log" .log) exited before it was ready"
+    sleep 0.2
+  done
+  die "$(basename "$log" .log) not ready after ${seconds} s"
+}
+
+# Runs the load generator in the background and waits, so that a signal to this script is handled
+# at once (bash runs traps only between foreground commands) and forwarded by cleanup.
+run_loadgen() {
+  "$loadgen" "$@" &
+  loadgen_pid=$!
+  local code=0
+  wait "$loadgen_pid" || code=$?
+  loadgen_pid=""
+  return "$code"
+}
+
+echo "building cachefarm-loadgen…" >&2
+dotnet build "$repo/perf/CacheFarm.LoadGen" -c Release -nologo -v quiet >&2
+loadgen="$repo/perf/CacheFarm.LoadGen/bin/Release/net10.0/cachefarm-loadgen"
+
+redis_port="$(free_port)"
+redis-server --port "$redis_port" --save '' --appendonly no --bind 127.0.0.1 --daemonize no \
+  --dir "$scratch" >"$scratch/redis-server.log" 2>&1 &
+redis_pid=$!
+wait_for_line "$redis_pid" "$scratch/redis-server.log" "Ready to accept connections" 15
+
+daemon_port="$(free_port "$redis_port")"
+mkdir -p "$scratch/data"
+"$cachefarmd" --data-dir "$scratch/data" --listen "127.0.0.1:$daemon_port" --no-socket --capacity "$capacity" \
+  >"$scratch/cachefarmd.log" 2>&1 &
+daemon_pid=$!
+wait_for_line "$daemon_pid" "$scratch/cachefarmd.log" "cachefarmd ready" 60
+echo "redis-server pid $redis_pid on 127.0.0.1:$redis_port, cachefarmd pid $daemon_pid on 127.0.0.1:$daemon_port" >&2
+
+mkdir -p "$results"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+targets=(--target "cachefarmd=http://127.0.0.1:$daemon_port" --target "redis=127.0.0.1:$redis_port"
+  --daemon-pid "$daemon_pid" --redis-pid "$redis_pid" --concurrency "$concurrency")
+status=0
+
+if [[ $quick_only == false ]]; then
+  echo "foundation comparison: blob-read-1m, $concurrency users, ${warmup}+${duration} s, $rounds rounds" >&2
+  run_loadgen "${targets[@]}" --scenario blob-read-1m --warmup "$warmup" --duration "$duration" --rounds "$rounds" \
+    --json "$results/$stamp-foundation.json" --markdown "$results/$stamp-foundation.md" || status=$?
+  quick_scenarios="blob-write-1m,mix-90-10,entry-hit,find-missing,blob-large"
+else
+  quick_scenarios="all"
+fi
+
+echo "quick mode: $quick_scenarios, ${quick_warmup}+${quick_duration} s, $quick_rounds round(s)" >&2
+run_loadgen "${targets[@]}" --scenario "$quick_scenarios" --warmup "$quick_warmup" --duration "$quick_duration" \
+  --rounds "$quick_rounds" --large-iterations 1 \
+  --json "$results/$stamp-quick.json" --markdown "$results/$stamp-quick.md" || status=$?
+
+echo "results: $results/$stamp-*.{md,json}" >&2
+exit "$status"
