@@ -63,11 +63,24 @@ public static class StatsFormatter
         Line(sb, "Cache location", location);
         foreach (var tier in stats.Tiers)
         {
+            var remote = tier.Name != "local";
             Line(sb, $"Tier {tier.Name}", $"{tier.Health}, {tier.Mode}");
-            Line(sb, $"  size", $"{Size(tier.SizeBytes)} of {Size(tier.CapacityBytes)}");
+            // Remote tiers do not report their size cheaply (S3 has no such call).
+            Line(sb, $"  size", remote && tier.CapacityBytes == 0 ? "unknown" : $"{Size(tier.SizeBytes)} of {Size(tier.CapacityBytes)}");
             Line(sb, $"  hits / misses (blobs)", $"{tier.BlobHits} / {tier.BlobMisses}");
             Line(sb, $"  hits / misses (entries)", $"{tier.EntryHits} / {tier.EntryMisses}");
-            Line(sb, $"  evictions", $"{tier.Evictions} ({Size(tier.EvictedBytes)})");
+            if (remote)
+            {
+                Line(sb, $"  writes / pending / dropped", $"{tier.Writes} / {tier.PendingWrites} / {tier.DroppedWrites}");
+                Line(sb, $"  deduplicated writes", $"{tier.DeduplicatedWrites}");
+                Line(sb, $"  requests / timeouts / skipped", $"{tier.Requests} / {tier.Timeouts} / {tier.SkippedRequests}");
+                Line(sb, $"  breaker opens", $"{tier.BreakerOpens}");
+            }
+            else
+            {
+                Line(sb, $"  evictions", $"{tier.Evictions} ({Size(tier.EvictedBytes)})");
+            }
+            Line(sb, $"  backfills", $"{tier.Backfills}");
             Line(sb, $"  errors / corrupt reads", $"{tier.Errors} / {tier.CorruptReads}");
         }
         var local = stats.Tiers.FirstOrDefault(t => t.Name == "local");
@@ -146,6 +159,15 @@ public static class StatsFormatter
                 w.WriteNumber("evicted_bytes", tier.EvictedBytes);
                 w.WriteNumber("errors", tier.Errors);
                 w.WriteNumber("corrupt_reads", tier.CorruptReads);
+                w.WriteNumber("writes", tier.Writes);
+                w.WriteNumber("pending_writes", tier.PendingWrites);
+                w.WriteNumber("dropped_writes", tier.DroppedWrites);
+                w.WriteNumber("deduplicated_writes", tier.DeduplicatedWrites);
+                w.WriteNumber("backfills", tier.Backfills);
+                w.WriteNumber("requests", tier.Requests);
+                w.WriteNumber("timeouts", tier.Timeouts);
+                w.WriteNumber("skipped_requests", tier.SkippedRequests);
+                w.WriteNumber("breaker_opens", tier.BreakerOpens);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -27,14 +27,21 @@ internal sealed class IdleShutdown(TimeSpan timeout, IHostApplicationLifetime li
             return;
         }
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(timeout.TotalSeconds / 4, 0.25, 5)));
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            var idleMs = Environment.TickCount64 - Interlocked.Read(ref _lastActivityTicks);
-            if (Volatile.Read(ref _inFlight) == 0 && idleMs >= timeout.TotalMilliseconds)
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                lifetime.StopApplication();
-                return;
+                var idleMs = Environment.TickCount64 - Interlocked.Read(ref _lastActivityTicks);
+                if (Volatile.Read(ref _inFlight) == 0 && idleMs >= timeout.TotalMilliseconds)
+                {
+                    lifetime.StopApplication();
+                    return;
+                }
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping, possibly before the host finished starting.
         }
     }
 }

@@ -44,9 +44,16 @@ public sealed class RecentActivityWindow(RequestCounters requests, CompileCounte
     {
         using var timer = new PeriodicTimer(Step);
         Record();
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            Record();
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Record();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping, possibly before the host finished starting.
         }
     }
 

@@ -1,0 +1,51 @@
+using CacheFarm.Daemon.Configuration;
+using CacheFarm.Daemon.Storage.Local;
+using CacheFarm.Daemon.Storage.Remote;
+using CacheFarm.Daemon.Storage.Streaming;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CacheFarm.Daemon.Storage.Tiered;
+
+/// <summary>Registers the daemon's <see cref="ICacheStore"/>: the bare local tier, or the tier chain when a remote tier is configured.</summary>
+internal static class CacheStoreRegistration
+{
+    public static IServiceCollection AddCacheStore(this IServiceCollection services, DaemonSettings settings)
+    {
+        if (!settings.Redis.IsConfigured && !settings.S3.IsConfigured)
+        {
+            return services.AddSingleton<ICacheStore>(sp => sp.GetRequiredService<FasterLocalTier>());
+        }
+        services.AddSingleton(sp => Create(sp, settings));
+        return services.AddSingleton<ICacheStore>(sp => sp.GetRequiredService<TieredCacheStore>());
+    }
+
+    private static TieredCacheStore Create(IServiceProvider services, DaemonSettings settings)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("CacheFarm.Tiers");
+        var options = settings.Tiers;
+        var remotes = new List<GuardedRemoteTier>();
+        if (settings.Redis.IsConfigured)
+        {
+            remotes.Add(Guard(new RedisTier(settings.Redis), settings.Redis.Mode, options, logger));
+        }
+        if (settings.S3.IsConfigured)
+        {
+            remotes.Add(Guard(new S3Tier(settings.S3), settings.S3.Mode, options, logger));
+        }
+        var spool = Path.Combine(settings.DataDirectory, "spool");
+        // Spool files only live while one read is served; any found now are from a crash.
+        if (Directory.Exists(spool))
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+        return new TieredCacheStore(
+            services.GetRequiredService<FasterLocalTier>(), remotes, options, services.GetRequiredService<BlobWriteLocks>(), spool, logger);
+    }
+
+    private static GuardedRemoteTier Guard(IRemoteTier tier, TierMode mode, TieredStoreOptions options, ILogger logger) =>
+        new(tier, mode,
+            new CircuitBreaker(options.BreakerFailures, TimeSpan.FromSeconds(Math.Min(1, options.BreakerMaxBackoff.TotalSeconds)), options.BreakerMaxBackoff, TimeProvider.System),
+            new ExistenceCache(options.ExistenceCacheTtl, TimeProvider.System),
+            logger);
+}

@@ -1,0 +1,235 @@
+using System.Buffers;
+using CacheFarm.Daemon.Storage.Local;
+using CacheFarm.Daemon.Storage.Remote;
+using CacheFarm.Daemon.Storage.Streaming;
+using CacheFarm.Protos.Wire;
+
+namespace CacheFarm.Daemon.Storage.Tiered;
+
+/// <summary>Reads a blob from one remote tier and hands it out only once its SHA-256 matches; anything else is a counted miss.</summary>
+/// <remarks>
+/// Nothing is served while it is still being read: small blobs are verified in memory, larger ones
+/// are verified while they are written into the local tier (the backfill doubles as the buffer), and
+/// blobs too large for the local tier are verified into a spool file.
+/// </remarks>
+internal sealed class RemoteBlobFetch(FasterLocalTier local, BlobWriteLocks writeLocks, LocalBackfill backfill, string spoolDirectory)
+{
+    /// <summary>Largest blob verified in memory.</summary>
+    public const long InMemoryLimit = 16L << 20;
+
+    /// <summary>A verified hit's reader plus, for in-memory hits, its bytes for backfills (released by the caller).</summary>
+    public readonly record struct Hit(IBlobReader Reader, SharedBlobBuffer? Buffer, bool InLocalTier);
+
+    /// <summary>The verified blob, or null on a miss (absent, wrong size, corrupt, tier failing or skipped).</summary>
+    /// <remarks>Never asked for the empty blob, which every tier chain holds locally.</remarks>
+    public async Task<Hit?> FetchAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        if (!tier.TryEnter())
+        {
+            return null;
+        }
+        Hit? hit;
+        try
+        {
+            hit = await ReadVerifiedAsync(tier, ns, digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            tier.Abandoned();
+            throw;
+        }
+        catch (StorageFullException)
+        {
+            // The local tier could not take it: not the remote's fault, and a plain miss here.
+            tier.Abandoned();
+            return null;
+        }
+        catch (Exception e)
+        {
+            tier.Failed(e);
+            Interlocked.Increment(ref tier.Counters.BlobMisses);
+            return null;
+        }
+        tier.Succeeded();
+        Interlocked.Increment(ref hit is null ? ref tier.Counters.BlobMisses : ref tier.Counters.BlobHits);
+        if (hit is not null)
+        {
+            Interlocked.Add(ref tier.Counters.BytesRead, digest.Size);
+        }
+        tier.Existence.Record(ns, digest, hit is not null);
+        return hit;
+    }
+
+    private async Task<Hit?> ReadVerifiedAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        var source = await tier.Tier.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        if (source is null)
+        {
+            return null;
+        }
+        await using (source)
+        {
+            // A request naming a stored hash with another size is a miss, not damage to the stored copy.
+            if (source.Length != digest.Size)
+            {
+                return null;
+            }
+            using var verifier = new Sha256Verifier(digest);
+            Hit? hit;
+            if (digest.Size <= InMemoryLimit)
+            {
+                hit = await ReadIntoMemoryAsync(source, verifier, digest, cancellationToken).ConfigureAwait(false);
+            }
+            else if (digest.Size <= local.MaxBlobSize)
+            {
+                hit = await ReadIntoLocalTierAsync(source, verifier, ns, digest, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                hit = await ReadIntoSpoolFileAsync(source, verifier, digest, cancellationToken).ConfigureAwait(false);
+            }
+            if (hit is null)
+            {
+                await CountCorruptAsync(tier, ns, digest).ConfigureAwait(false);
+            }
+            return hit;
+        }
+    }
+
+    private static async Task<Hit?> ReadIntoMemoryAsync(RemoteBlobSource source, Sha256Verifier verifier, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        SharedBlobBuffer? buffer = null;
+        byte[]? rented = null;
+        var filled = 0;
+        try
+        {
+            await foreach (var chunk in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!verifier.TryAppend(chunk.Data.Span))
+                {
+                    chunk.Dispose();
+                    return null;
+                }
+                if (filled == 0 && chunk.Length == digest.Size)
+                {
+                    // The usual Redis case: the whole value in one pooled lease, kept as it is.
+                    buffer = new SharedBlobBuffer(chunk.Data, chunk);
+                    filled = chunk.Length;
+                    continue;
+                }
+                using (chunk)
+                {
+                    rented ??= ArrayPool<byte>.Shared.Rent((int)digest.Size);
+                    chunk.Data.Span.CopyTo(rented.AsSpan(filled));
+                    filled += chunk.Length;
+                }
+            }
+            if (!verifier.TryVerify(out _))
+            {
+                return null;
+            }
+            if (buffer is null)
+            {
+                buffer = SharedBlobBuffer.FromRented(rented!, filled);
+                rented = null;
+            }
+            // The reader holds a reference of its own; the creator's passes to the caller.
+            var hit = new Hit(new MemoryBlobReader(buffer.Retain()), buffer, InLocalTier: false);
+            buffer = null;
+            return hit;
+        }
+        finally
+        {
+            buffer?.Release();
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private async Task<Hit?> ReadIntoLocalTierAsync(RemoteBlobSource source, Sha256Verifier verifier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        using var lease = await writeLocks.AcquireAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        // Another reader of the same blob may have brought it in while this one waited.
+        if (await local.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false)
+            && await local.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false) is { } already)
+        {
+            return new Hit(already, null, InLocalTier: true);
+        }
+        await using (var writer = await local.BeginBlobWriteAsync(ns, digest, cancellationToken).ConfigureAwait(false))
+        {
+            if (!await CopyVerifiedAsync(source, verifier, (data, ct) => writer.AppendAsync(data, ct), cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        backfill.CountInline();
+        var reader = await local.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false)
+            ?? throw new BlobUnavailableException($"blob {digest} was evicted from the local tier right after it was fetched");
+        return new Hit(reader, null, InLocalTier: true);
+    }
+
+    private async Task<Hit?> ReadIntoSpoolFileAsync(RemoteBlobSource source, Sha256Verifier verifier, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(spoolDirectory);
+        var path = Path.Combine(spoolDirectory, $"{digest.Hex}.{Guid.NewGuid():N}");
+        var keep = false;
+        try
+        {
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                if (!await CopyVerifiedAsync(source, verifier, (data, ct) => file.WriteAsync(data, ct), cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            keep = true;
+            return new Hit(new SpooledBlobReader(path, digest.Size), null, InLocalTier: false);
+        }
+        finally
+        {
+            if (!keep)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static async Task<bool> CopyVerifiedAsync(
+        RemoteBlobSource source, Sha256Verifier verifier, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, CancellationToken cancellationToken)
+    {
+        await foreach (var chunk in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using (chunk)
+            {
+                if (!verifier.TryAppend(chunk.Data.Span))
+                {
+                    return false;
+                }
+                await sink(chunk.Data, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return verifier.TryVerify(out _);
+    }
+
+    private static async Task CountCorruptAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest)
+    {
+        Interlocked.Increment(ref tier.Counters.CorruptReads);
+        tier.Existence.Forget(ns, digest);
+        if (tier.CanWrite)
+        {
+            // Remove the damaged copy so the next write of this blob puts a good one back.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await tier.Tier.DeleteBlobAsync(ns, digest, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Best effort: the copy stays a counted miss until then.
+            }
+        }
+    }
+}

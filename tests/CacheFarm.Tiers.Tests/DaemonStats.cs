@@ -1,0 +1,41 @@
+using CacheFarm.Protos.V1;
+using CacheFarm.TestSupport;
+
+namespace CacheFarm.Tiers.Tests;
+
+/// <summary>Reads a daemon's tier stats and waits (bounded) for them to reach a state.</summary>
+internal static class DaemonStats
+{
+    public static async Task<Stats> GetAsync(DaemonProcess daemon)
+    {
+        using var client = daemon.Client();
+        return await client.GetStatsAsync(default);
+    }
+
+    public static async Task<TierStats> TierAsync(DaemonProcess daemon, string name) => Tier(await GetAsync(daemon), name);
+
+    public static TierStats Tier(Stats stats, string name) =>
+        stats.Tiers.SingleOrDefault(t => t.Name == name) ?? throw new Xunit.Sdk.XunitException($"no tier '{name}' in stats: {stats.Tiers}");
+
+    public static async Task<Stats> WaitUntilAsync(DaemonProcess daemon, Func<Stats, bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var stats = await GetAsync(daemon);
+            if (condition(stats))
+            {
+                return stats;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"not within {seconds} s: {what}; tiers: {stats.Tiers}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until every remote tier's write-behind queue is empty.</summary>
+    public static Task<Stats> DrainedAsync(DaemonProcess daemon) =>
+        WaitUntilAsync(daemon, s => s.Tiers.All(t => t.PendingWrites == 0), "write-behind queues drained");
+}
