@@ -1,4 +1,5 @@
 using CacheFarm.Client.Admin;
+using CacheFarm.Client.Wrapper;
 
 if (args.Length == 0)
 {
@@ -15,5 +16,5 @@ if (AdminCommands.Handles(args[0]))
 {
     return await AdminCommands.RunAsync(args, Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);
 }
-Console.Error.WriteLine("cachefarm: compiler wrapping is not available in this build");
-return 2;
+// Anything else is a compiler call: `cachefarm /path/to/rustc args…` (RUSTC_WRAPPER) or `cachefarm rustc args…`.
+return await WrapperCommand.RunAsync(args, cancel.Token).ConfigureAwait(false);

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CacheFarm.Client.Rustc;
+
+/// <summary>
+/// The linker a linking crate goes through (<c>-C linker</c>, else <c>cc</c>) as a digest of its binary, its
+/// <c>--version</c> text and the <c>ld</c> it drives; remembered by the binary's stamp like the toolchain.
+/// </summary>
+public static class LinkerIdentity
+{
+    public static async Task<string> ResolveAsync(string linker, string? pathVariable, string workingDirectory, string memoDirectory, CancellationToken cancellationToken)
+    {
+        var resolved = ExecutableLookup.Find(linker, pathVariable, workingDirectory);
+        if (resolved is null || !FileStamp.TryRead(resolved, out var stamp))
+        {
+            return "missing:" + linker;
+        }
+        var memoPath = Path.Combine(memoDirectory, "linkers", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(resolved)).AsSpan(0, 16)));
+        var stampLine = string.Create(CultureInfo.InvariantCulture, $"{stamp.Size} {stamp.MtimeNs} {stamp.CtimeNs} {stamp.Inode} {stamp.Device}");
+        if (MemoFile.TryRead(memoPath)?.Split('\n') is [var remembered, var digest, ..] && remembered == stampLine)
+        {
+            return digest;
+        }
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(resolved + " " + FileContentHash.Compute(resolved)));
+        var version = await CapturedProcess.RunAsync(resolved, ["--version"], workingDirectory, cancellationToken).ConfigureAwait(false);
+        hash.AppendData(Encoding.UTF8.GetBytes("\n" + version.Stdout));
+        var ld = await CapturedProcess.RunAsync(resolved, ["-print-prog-name=ld"], workingDirectory, cancellationToken).ConfigureAwait(false);
+        if (ld.ExitCode == 0 && ExecutableLookup.Find(ld.Stdout.Trim(), pathVariable, workingDirectory) is { } ldPath)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes("\nld " + FileContentHash.Compute(ldPath)));
+        }
+        var result = Convert.ToHexStringLower(hash.GetHashAndReset());
+        MemoFile.TryWrite(memoPath, stampLine + "\n" + result + "\n");
+        return result;
+    }
+}

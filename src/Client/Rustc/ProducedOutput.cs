@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using CacheFarm.Protos.Wire;
+
+namespace CacheFarm.Client.Rustc;
+
+/// <summary>
+/// One output file of a compile, read once: its digest, whether it embeds a real checkout path (then the
+/// entry is keyed by the roots), and its bytes when small enough to upload in a batch. A dep-info file is
+/// stored with its paths replaced by placeholders.
+/// </summary>
+public sealed record ProducedOutput(string RelativePath, string FullPath, bool Executable, ContentDigest Digest, byte[]? Content, bool EmbedsRoot)
+{
+    /// <summary>Outputs up to this size travel in BatchUpdateBlobs calls; larger ones are streamed.</summary>
+    public const int InlineLimit = 1 << 20;
+
+    private const int ChunkBytes = 1 << 20;
+
+    public static ProducedOutput Read(string fullPath, string relativePath, CheckoutRoots roots, bool scanForRoots)
+    {
+        FileStamp.TryRead(fullPath, out var stamp);
+        if (relativePath.EndsWith(".d", StringComparison.Ordinal))
+        {
+            var normalized = roots.NormalizeText(File.ReadAllBytes(fullPath));
+            return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(normalized), normalized, false);
+        }
+        var patterns = scanForRoots ? roots.Roots.Select(r => System.Text.Encoding.UTF8.GetBytes(r.Path)).ToArray() : [];
+        if (stamp.Size <= InlineLimit)
+        {
+            var bytes = File.ReadAllBytes(fullPath);
+            return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(bytes), bytes, ContainsAny(bytes, patterns));
+        }
+        var (digest, embeds) = HashAndScan(fullPath, patterns);
+        return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, digest, null, embeds);
+    }
+
+    private static bool ContainsAny(ReadOnlySpan<byte> data, byte[][] patterns)
+    {
+        foreach (var pattern in patterns)
+        {
+            if (data.IndexOf(pattern) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static (ContentDigest Digest, bool EmbedsRoot) HashAndScan(string path, byte[][] patterns)
+    {
+        var overlap = patterns.Length == 0 ? 0 : patterns.Max(p => p.Length) - 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes + overlap);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long offset = 0;
+            var carried = 0;
+            var embeds = false;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer.AsSpan(carried, ChunkBytes), offset)) > 0)
+            {
+                hash.AppendData(buffer, carried, read);
+                offset += read;
+                var window = buffer.AsSpan(0, carried + read);
+                embeds = embeds || ContainsAny(window, patterns);
+                carried = Math.Min(overlap, window.Length);
+                window[^carried..].CopyTo(buffer);
+            }
+            return (ContentDigest.FromHash(hash.GetHashAndReset(), offset), embeds);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

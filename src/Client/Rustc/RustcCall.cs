@@ -1,0 +1,35 @@
+namespace CacheFarm.Client.Rustc;
+
+/// <summary>One cacheable rustc call with everything the key, the lookup and the store need to know about it.</summary>
+public sealed class RustcCall
+{
+    public required string RustcPath { get; init; }
+
+    public required RustcArgs Args { get; init; }
+
+    public required CheckoutRoots Roots { get; init; }
+
+    public required ToolchainIdentity Toolchain { get; init; }
+
+    /// <summary>The process environment (name → value) rustc runs with.</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    public required string MemoDirectory { get; init; }
+
+    public required FileDigestMemo Digests { get; init; }
+
+    public bool RemapPaths { get; init; } = true;
+
+    public string WorkingDirectory => Roots.WorkingDirectory;
+
+    public string? Env(string name) => Environment.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Where rustc writes outputs: <c>--out-dir</c>, else the working directory.</summary>
+    public string OutputDirectory => Args.OutDir is { } dir ? CheckoutRoots.Absolute(dir, WorkingDirectory) : WorkingDirectory;
+
+    /// <summary>The file name stem of every output: crate name plus <c>-C extra-filename</c>.</summary>
+    public string OutputStem => (Args.CrateName ?? Path.GetFileNameWithoutExtension(Args.Inputs[0]).Replace('-', '_')) + Args.ExtraFilename;
+
+    /// <summary>True when the call's --error-format makes stderr JSON (paths in it must be JSON-escaped).</summary>
+    public bool JsonDiagnostics => Args.ErrorFormat == "json";
+}

@@ -1,0 +1,139 @@
+using CacheFarm.Client.Connection;
+using CacheFarm.Client.Rustc;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+
+namespace CacheFarm.Client.Wrapper;
+
+/// <summary>
+/// Writes a hit's outputs into the output directory: every blob lands in a temp file next to its target, and
+/// only when all arrived intact are they renamed into place (so a failed restore leaves nothing half-written).
+/// Dep-info files get this checkout's paths back.
+/// </summary>
+public static class EntryRestorer
+{
+    private const long BatchBytes = 3 << 20;
+
+    /// <summary>Restores every output; returns the bytes downloaded. Throws when a blob is missing or damaged.</summary>
+    public static async Task<long> RestoreAsync(CacheClient client, Entry entry, RustcCall call, CancellationToken cancellationToken)
+    {
+        var outputs = new List<PendingOutput>();
+        foreach (var output in entry.Outputs)
+        {
+            if (!ContentDigest.TryParse(output.Digest, out var digest, out var error))
+            {
+                throw new InvalidDataException("entry output " + output.Path + ": " + error);
+            }
+            var target = Path.Combine(call.OutputDirectory, output.Path);
+            var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.cf-{Environment.ProcessId}.tmp");
+            outputs.Add(new PendingOutput(output, digest, target, temp));
+        }
+        long bytes = 0;
+        try
+        {
+            foreach (var dir in outputs.Select(o => Path.GetDirectoryName(o.Target)!).Distinct())
+            {
+                Directory.CreateDirectory(dir);
+            }
+            var small = outputs.Where(o => o.Digest.Size <= ProducedOutput.InlineLimit).ToList();
+            foreach (var batch in Batches(small))
+            {
+                var blobs = await client.BatchReadAsync([.. batch.Select(o => o.Digest).Distinct()], cancellationToken).ConfigureAwait(false);
+                foreach (var o in batch)
+                {
+                    var data = blobs.GetValueOrDefault(o.Digest) ?? await DownloadAsync(client, o.Digest, cancellationToken).ConfigureAwait(false);
+                    bytes += data.Length;
+                    WriteFile(o.Temp, IsDepInfo(o.Output) ? call.Roots.ExpandText(data, jsonEscape: false) : data, o.Output.Executable);
+                }
+            }
+            foreach (var o in outputs.Where(o => o.Digest.Size > ProducedOutput.InlineLimit))
+            {
+                await using (var file = new FileStream(o.Temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                {
+                    if (!await client.DownloadAsync(o.Digest, file, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new InvalidDataException($"blob {o.Digest} of {o.Output.Path} is missing");
+                    }
+                }
+                File.SetUnixFileMode(o.Temp, Mode(o.Output.Executable));
+                bytes += o.Digest.Size;
+            }
+            foreach (var o in outputs)
+            {
+                File.Move(o.Temp, o.Target, overwrite: true);
+            }
+        }
+        catch
+        {
+            foreach (var o in outputs)
+            {
+                TryDelete(o.Temp);
+            }
+            throw;
+        }
+        foreach (var o in outputs.Where(o => !IsDepInfo(o.Output)))
+        {
+            call.Digests.Remember(o.Target, o.Digest);
+        }
+        return bytes;
+    }
+
+    public static bool IsDepInfo(OutputFile output) => output.Path.EndsWith(".d", StringComparison.Ordinal);
+
+    private static async Task<byte[]> DownloadAsync(CacheClient client, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream((int)digest.Size);
+        if (!await client.DownloadAsync(digest, buffer, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidDataException($"blob {digest} is missing");
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteFile(string path, byte[] data, bool executable)
+    {
+        File.WriteAllBytes(path, data);
+        File.SetUnixFileMode(path, Mode(executable));
+    }
+
+    private static UnixFileMode Mode(bool executable) =>
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead
+        | (executable ? UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : 0);
+
+    // The daemon answers BatchReadBlobs with at most 4 MiB; stay under that.
+    private static IEnumerable<List<PendingOutput>> Batches(
+        List<PendingOutput> items)
+    {
+        var batch = new List<PendingOutput>();
+        long size = 0;
+        foreach (var item in items)
+        {
+            if (batch.Count > 0 && size + item.Digest.Size > BatchBytes)
+            {
+                yield return batch;
+                batch = [];
+                size = 0;
+            }
+            batch.Add(item);
+            size += item.Digest.Size;
+        }
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A temp file that cannot be removed is harmless next to the outputs.
+        }
+    }
+
+    private sealed record PendingOutput(OutputFile Output, ContentDigest Digest, string Target, string Temp);
+}

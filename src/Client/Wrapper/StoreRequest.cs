@@ -1,0 +1,17 @@
+using CacheFarm.Client.Rustc;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.Wrapper;
+
+/// <summary>Everything <see cref="EntryStorer"/> writes for one compile: both keys, the outputs, the replayable output and the manifest to extend.</summary>
+public sealed record StoreRequest(
+    string FirstLevelKey,
+    string EntryKey,
+    IReadOnlyList<ProducedOutput> Outputs,
+    byte[] Stdout,
+    byte[] Stderr,
+    int ExitCode,
+    EntryMetadata Metadata,
+    InputManifest Manifest,
+    ManifestCandidate Candidate,
+    string MemoDirectory);

@@ -1,0 +1,112 @@
+using System.Collections;
+using System.Diagnostics;
+using CacheFarm.Client.Connection;
+using CacheFarm.Client.Rustc;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.Wrapper;
+
+/// <summary>
+/// <c>cachefarm /path/to/rustc args…</c> (cargo's RUSTC_WRAPPER form) and <c>cachefarm rustc args…</c>:
+/// classifies the call and either runs the cached compile flow or hands it straight to rustc.
+/// </summary>
+public static class WrapperCommand
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var environment = ReadEnvironment();
+        string? Env(string name) => environment.TryGetValue(name, out var value) ? value : null;
+        var cwd = Environment.CurrentDirectory;
+        var compiler = ExecutableLookup.Find(args[0], Env("PATH"), cwd);
+        if (compiler is null)
+        {
+            await Console.Error.WriteLineAsync($"cachefarm: compiler '{args[0]}' not found").ConfigureAwait(false);
+            return 2;
+        }
+        var originalArgs = args[1..];
+        var settings = WrapperSettings.FromEnvironment(Env);
+        if (!IsRustc(compiler))
+        {
+            return await PassThroughAsync(compiler, originalArgs, null, settings,
+                CompileClassification.NotCacheable("unsupported compiler"), "", cancellationToken).ConfigureAwait(false);
+        }
+        RustcArgs parsed;
+        try
+        {
+            parsed = RustcArgsParser.Parse(ArgFileExpander.Expand(originalArgs, cwd));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable @argfile: rustc will report it better than we can.
+            return await PassThroughAsync(compiler, originalArgs, null, settings,
+                CompileClassification.NotCacheable("argument parse"), "", cancellationToken).ConfigureAwait(false);
+        }
+        var classification = CompileClassifier.Classify(parsed, settings.CacheIncremental);
+        if (settings.NoCache)
+        {
+            return await PassThroughAsync(compiler, originalArgs, null, settings,
+                CompileClassification.NotCacheable("CACHEFARM_NO_CACHE"), parsed.CrateName ?? "", cancellationToken).ConfigureAwait(false);
+        }
+        DaemonEndpoint endpoint;
+        try
+        {
+            endpoint = DaemonEndpoint.FromEnvironment(Env);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync("cachefarm: " + e.Message + "; compiling without the cache").ConfigureAwait(false);
+            return await PassThroughAsync(compiler, originalArgs, null, settings, classification, parsed.CrateName ?? "", cancellationToken).ConfigureAwait(false);
+        }
+        using var session = new DaemonSession(endpoint, settings.Namespace, Env);
+        if (classification.Kind != CompileKind.Cacheable)
+        {
+            return await PassThroughAsync(compiler, originalArgs, session, settings, classification, parsed.CrateName ?? "", cancellationToken).ConfigureAwait(false);
+        }
+        var invocation = new WrapperInvocation
+        {
+            RustcPath = compiler,
+            OriginalArgs = originalArgs,
+            Args = parsed,
+            WorkingDirectory = cwd,
+            Environment = environment,
+            Settings = settings,
+            ScratchDirectory = Path.Combine(endpoint.DataDirectory, "tmp"),
+        };
+        return await new CachedCompile(invocation, session).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // rustc itself, or a toolchain-prefixed rustc; drivers such as clippy-driver take other arguments.
+    private static bool IsRustc(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.Contains("rustc", StringComparison.Ordinal) && !name.Contains("rustdoc", StringComparison.Ordinal);
+    }
+
+    private static async Task<int> PassThroughAsync(
+        string compiler, string[] args, DaemonSession? session, WrapperSettings settings, CompileClassification classification, string crateName, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var exitCode = await RustcRunner.PassthroughAsync(compiler, args, cancellationToken).ConfigureAwait(false);
+        var record = new CompileRecord
+        {
+            Outcome = classification.Kind == CompileKind.NotCompilation ? CompileOutcome.NotCompilation : CompileOutcome.NotCacheable,
+            Reason = classification.Reason,
+            CrateName = crateName,
+            CompileUs = CompileReporter.Microseconds(clock.Elapsed),
+            TotalUs = CompileReporter.Microseconds(clock.Elapsed),
+            CompileFailed = exitCode != 0,
+        };
+        await CompileReporter.ReportAsync(session, settings, record, "", $"{Environment.GetEnvironmentVariable("CARGO_PKG_NAME")}/{crateName}", cancellationToken).ConfigureAwait(false);
+        return exitCode;
+    }
+
+    private static Dictionary<string, string> ReadEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            result[(string)entry.Key] = entry.Value as string ?? "";
+        }
+        return result;
+    }
+}

@@ -1,0 +1,56 @@
+using CacheFarm.Client.Connection;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.Tests.Support;
+
+/// <summary>
+/// A private cachefarmd for one test class: the published binary, started through `cachefarm --start-server`
+/// with its own temp data directory and no TCP listener, stopped (and its directory removed) on dispose.
+/// </summary>
+public sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly TempDirectory _dataDirectory;
+
+    private DaemonProcess(TempDirectory dataDirectory) => _dataDirectory = dataDirectory;
+
+    public string DataDirectory => _dataDirectory.Path;
+
+    /// <summary>The variables a wrapped build needs to use this daemon (and never the user's).</summary>
+    public Dictionary<string, string?> Environment => new()
+    {
+        ["CACHEFARM_DATA_DIR"] = DataDirectory,
+        ["CACHEFARM_LISTEN"] = "none",
+        ["CACHEFARM_ENDPOINT"] = null,
+        ["CACHEFARM_SOCKET"] = null,
+        ["CACHEFARM_DAEMON"] = RepoPaths.DaemonBinary,
+        ["CACHEFARM_RECACHE"] = null,
+        ["CACHEFARM_NO_CACHE"] = null,
+        ["SCCACHE_RECACHE"] = null,
+        ["RUSTC_WRAPPER"] = null,
+    };
+
+    public static async Task<DaemonProcess> StartAsync()
+    {
+        var daemon = new DaemonProcess(new TempDirectory("cf-daemon"));
+        var env = daemon.Environment;
+        env["CACHEFARM_IDLE_TIMEOUT"] = "0";
+        var run = await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--start-server"], daemon.DataDirectory, env);
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"cachefarm --start-server failed ({run.ExitCode}): {run.Stdout}{run.Stderr}");
+        }
+        return daemon;
+    }
+
+    public async Task<CompileStats> StatsAsync()
+    {
+        using var client = new CacheClient(DaemonEndpoint.FromEnvironment(name => Environment.TryGetValue(name, out var v) ? v : null));
+        return (await client.GetStatsAsync(CancellationToken.None)).Compiles;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--stop-server"], DataDirectory, Environment);
+        _dataDirectory.Dispose();
+    }
+}
