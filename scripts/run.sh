@@ -17,11 +17,11 @@ trap '"$RUSTC_WRAPPER" --stop-server >/dev/null 2>&1 || true; rm -rf "$work"' EX
 cp -r "$root/examples/hello-ws" "$work/ws"
 cd "$work/ws"
 echo "== cold build (empty cache)"
-time cargo build --release -q
+time cargo build -q
 cargo clean -q
 "$RUSTC_WRAPPER" --zero-stats >/dev/null
 echo "== warm build (clean target dir, served from the cache)"
-time cargo build --release -q
-./target/release/hello-ws
+time cargo build -q
+./target/debug/hello
 echo
 "$RUSTC_WRAPPER" --show-stats
