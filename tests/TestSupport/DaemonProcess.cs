@@ -75,8 +75,12 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            ArgumentList = { "--data-dir", dataDirectory, "--listen", $"127.0.0.1:{port}", "--no-socket" },
+            ArgumentList = { "--data-dir", dataDirectory, "--listen", $"127.0.0.1:{port}" },
         };
+        if (!extraArgs.Contains("--socket"))
+        {
+            start.ArgumentList.Add("--no-socket");
+        }
         if (metricsPort is { } metrics)
         {
             start.ArgumentList.Add("--metrics-listen");

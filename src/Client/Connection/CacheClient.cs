@@ -14,31 +14,25 @@ public sealed class CacheClient : IDisposable
     /// <summary>Bytes per WriteBlob message.</summary>
     public const int UploadFrameBytes = 1 << 20;
 
-    private readonly GrpcChannel _channel;
     private readonly ClientCredentials _credentials;
+    private readonly TimeSpan _connectTimeout;
+    private FastPathClient? _fast;
+    private GrpcConnection? _grpc;
     private int _untrustedEntries;
-    private readonly CallInvoker _invoker;
-    private readonly EntryStore.EntryStoreClient _entries;
-    private readonly Protos.V1.Admin.AdminClient _admin;
 
     public CacheClient(DaemonEndpoint endpoint, string @namespace = "", TimeSpan? connectTimeout = null, ClientCredentials? credentials = null)
     {
         Endpoint = endpoint;
         Namespace = @namespace;
         _credentials = credentials ?? ClientCredentials.None;
-        _channel = DaemonChannel.Create(endpoint, connectTimeout ?? TimeSpan.FromSeconds(2), _credentials);
-        _invoker = _credentials.Token is { } token
-            ? _channel.CreateCallInvoker().Intercept(metadata =>
-            {
-                metadata.Add("authorization", "Bearer " + token);
-                return metadata;
-            })
-            : _channel.CreateCallInvoker();
-        _entries = new EntryStore.EntryStoreClient(_invoker);
-        _admin = new Protos.V1.Admin.AdminClient(_invoker);
+        _connectTimeout = connectTimeout ?? TimeSpan.FromSeconds(2);
+        _fast = FastPathClient.For(endpoint, _credentials);
     }
 
     public DaemonEndpoint Endpoint { get; }
+
+    /// <summary>True while calls that have a fast-path form use it.</summary>
+    public bool UsesFastPath => _fast is not null;
 
     public string Namespace { get; }
 
@@ -49,14 +43,14 @@ public sealed class CacheClient : IDisposable
     {
         var request = new FindMissingBlobsRequest { Namespace = Namespace };
         request.Digests.AddRange(digests);
-        var response = await _invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        var response = await Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
         return response.Missing;
     }
 
     /// <summary>Uploads a stream whose digest is already known; returns true when the daemon already had it.</summary>
     public async Task<bool> UploadAsync(ContentDigest digest, Stream content, CancellationToken cancellationToken)
     {
-        using var call = _invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, Options(cancellationToken));
+        using var call = Grpc.Invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, Options(cancellationToken));
         var first = true;
         var sent = 0L;
         try
@@ -99,7 +93,7 @@ public sealed class CacheClient : IDisposable
     public async Task<bool> DownloadAsync(ContentDigest digest, Stream destination, CancellationToken cancellationToken)
     {
         var request = new ReadBlobRequest { Namespace = Namespace, Digest = digest.ToProto() };
-        using var call = _invoker.AsyncServerStreamingCall(CacheFarmMethods.ReadBlob, null, Options(cancellationToken), request);
+        using var call = Grpc.Invoker.AsyncServerStreamingCall(CacheFarmMethods.ReadBlob, null, Options(cancellationToken), request);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var received = 0L;
         try
@@ -128,13 +122,17 @@ public sealed class CacheClient : IDisposable
     {
         var request = new BatchReadBlobsRequest { Namespace = Namespace };
         request.Digests.AddRange(digests.Select(d => d.ToProto()));
-        var response = await _invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        var response = await CallAsync(FastPathOp.BatchReadBlobs, request, BatchReadBlobsResponse.Parser,
+            () => Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<ContentDigest, byte[]?>();
         foreach (var item in response.Items)
         {
             if (ContentDigest.TryParse(item.Digest, out var digest, out _))
             {
-                result[digest] = item.Status is { Code: 0 } && ContentDigest.Of(item.Data.Span) == digest ? item.Data.ToByteArray() : null;
+                // A daemon on this host, run by this user, verified every blob on write and checksums every
+                // chunk on read; re-hashing here would only add the cost of loading a crypto library.
+                var intact = Endpoint.IsLocalSocket || ContentDigest.Of(item.Data.Span) == digest;
+                result[digest] = item.Status is { Code: 0 } && intact ? item.Data.ToByteArray() : null;
             }
         }
         return result;
@@ -148,7 +146,7 @@ public sealed class CacheClient : IDisposable
         {
             request.Items.Add(new BatchUpdateBlobsRequest.Types.Item { Digest = digest.ToProto(), Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(data) });
         }
-        var response = await _invoker.AsyncUnaryCall(CacheFarmMethods.BatchUpdateBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        var response = await Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchUpdateBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
         return [.. response.Items.Where(i => i.Status is not { Code: 0 }).Select(i => $"{i.Digest?.Hash}: {i.Status?.Message}")];
     }
 
@@ -158,7 +156,8 @@ public sealed class CacheClient : IDisposable
         Entry entry;
         try
         {
-            entry = await _entries.GetEntryAsync(new GetEntryRequest { Namespace = Namespace, Key = key }, Options(cancellationToken)).ConfigureAwait(false);
+            var request = new GetEntryRequest { Namespace = Namespace, Key = key };
+            entry = await CallAsync(FastPathOp.GetEntry, request, Entry.Parser, () => Grpc.Entries.GetEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
@@ -179,20 +178,44 @@ public sealed class CacheClient : IDisposable
         {
             EntrySignature.Sign(entry, Namespace, key, secret);
         }
-        await _entries.PutEntryAsync(new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry }, Options(cancellationToken)).ConfigureAwait(false);
+        await Grpc.Entries.PutEntryAsync(new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry }, Options(cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<Stats> GetStatsAsync(CancellationToken cancellationToken) =>
-        await _admin.GetStatsAsync(new GetStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
+        await Grpc.Admin.GetStatsAsync(new GetStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
 
     public async Task<Stats> ZeroStatsAsync(CancellationToken cancellationToken) =>
-        await _admin.ZeroStatsAsync(new ZeroStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
+        await Grpc.Admin.ZeroStatsAsync(new ZeroStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
 
     public async Task<Stats> ShutdownAsync(CancellationToken cancellationToken) =>
-        await _admin.ShutdownAsync(new ShutdownRequest(), Options(cancellationToken)).ConfigureAwait(false);
+        await Grpc.Admin.ShutdownAsync(new ShutdownRequest(), Options(cancellationToken)).ConfigureAwait(false);
 
     public async Task RecordCompileAsync(CompileRecord record, CancellationToken cancellationToken) =>
-        await _admin.RecordCompileAsync(record, Options(cancellationToken)).ConfigureAwait(false);
+        await CallAsync(FastPathOp.RecordCompile, record, RecordCompileResponse.Parser,
+            () => Grpc.Admin.RecordCompileAsync(record, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs a call over the fast path when the daemon offers one, else (or once it fails to connect) over gRPC.</summary>
+    private async Task<T> CallAsync<T>(FastPathOp op, Google.Protobuf.IMessage request, Google.Protobuf.MessageParser<T> parser, Func<Task<T>> grpc, CancellationToken cancellationToken)
+        where T : Google.Protobuf.IMessage<T>
+    {
+        if (_fast is { } fast)
+        {
+            try
+            {
+                return FastPathClient.Parse(fast.Call(op, request, cancellationToken), parser);
+            }
+            catch (IOException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A daemon without a working fast path (an older one, a stale socket) still speaks gRPC.
+                fast.Dispose();
+                _fast = null;
+            }
+        }
+        return await grpc().ConfigureAwait(false);
+    }
+
+    /// <summary>Created on the first call that needs it: a hit served by the fast path never pays for HTTP/2.</summary>
+    private GrpcConnection Grpc => _grpc ??= new GrpcConnection(Endpoint, _connectTimeout, _credentials);
 
     private static CallOptions Options(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
 
@@ -202,5 +225,9 @@ public sealed class CacheClient : IDisposable
         return BlobChunk.Empty;
     }
 
-    public void Dispose() => _channel.Dispose();
+    public void Dispose()
+    {
+        _fast?.Dispose();
+        _grpc?.Dispose();
+    }
 }

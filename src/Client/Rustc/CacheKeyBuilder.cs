@@ -1,3 +1,4 @@
+using CacheFarm.Protos.Wire;
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,7 +11,7 @@ namespace CacheFarm.Client.Rustc;
 /// </summary>
 public sealed class CacheKeyBuilder : IDisposable
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Sha256Accumulator _hash = new Sha256Accumulator();
 
     public CacheKeyBuilder Add(string name, string? value)
     {
@@ -19,7 +20,7 @@ public sealed class CacheKeyBuilder : IDisposable
         {
             var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
             var length = Encoding.UTF8.GetBytes(value, buffer);
-            _hash.AppendData(buffer, 0, length);
+            _hash.Append(buffer.AsSpan(0, length));
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return this;
@@ -28,7 +29,7 @@ public sealed class CacheKeyBuilder : IDisposable
     public CacheKeyBuilder Add(string name, ReadOnlySpan<byte> value)
     {
         Frame(name, value.Length);
-        _hash.AppendData(value);
+        _hash.Append(value);
         return this;
     }
 
@@ -41,7 +42,7 @@ public sealed class CacheKeyBuilder : IDisposable
         var n = Encoding.UTF8.GetBytes(name, header);
         header[n++] = 0;
         BitConverter.TryWriteBytes(header[n..], length);
-        _hash.AppendData(header[..(n + 4)]);
+        _hash.Append(header[..(n + 4)]);
     }
 
     public void Dispose() => _hash.Dispose();

@@ -22,12 +22,12 @@ public static class FileContentHash
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkBytes, Math.Max(length, 1)));
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var hash = new Sha256Accumulator();
             long offset = 0;
             int read;
             while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
             {
-                hash.AppendData(buffer, 0, read);
+                hash.Append(buffer.AsSpan(0, read));
                 offset += read;
             }
             return ContentDigest.FromHash(hash.GetHashAndReset(), offset);

@@ -53,5 +53,5 @@ public sealed class FileDigestMemo(string memoDirectory)
     }
 
     private string MemoPath(string path) =>
-        Path.Combine(_directory, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(path)).AsSpan(0, 16)));
+        Path.Combine(_directory, Convert.ToHexStringLower(Sha256Accumulator.HashData(Encoding.UTF8.GetBytes(path)).AsSpan(0, 16)));
 }

@@ -1,3 +1,4 @@
+using CacheFarm.Protos.Wire;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,20 +18,20 @@ public static class LinkerIdentity
         {
             return "missing:" + linker;
         }
-        var memoPath = Path.Combine(memoDirectory, "linkers", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(resolved)).AsSpan(0, 16)));
+        var memoPath = Path.Combine(memoDirectory, "linkers", Convert.ToHexStringLower(Sha256Accumulator.HashData(Encoding.UTF8.GetBytes(resolved)).AsSpan(0, 16)));
         var stampLine = string.Create(CultureInfo.InvariantCulture, $"{stamp.Size} {stamp.MtimeNs} {stamp.CtimeNs} {stamp.Inode} {stamp.Device}");
         if (MemoFile.TryRead(memoPath)?.Split('\n') is [var remembered, var digest, ..] && remembered == stampLine)
         {
             return digest;
         }
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(resolved + " " + FileContentHash.Compute(resolved)));
+        using var hash = new Sha256Accumulator();
+        hash.Append(Encoding.UTF8.GetBytes(resolved + " " + FileContentHash.Compute(resolved)));
         var version = await CapturedProcess.RunAsync(resolved, ["--version"], workingDirectory, cancellationToken).ConfigureAwait(false);
-        hash.AppendData(Encoding.UTF8.GetBytes("\n" + version.Stdout));
+        hash.Append(Encoding.UTF8.GetBytes("\n" + version.Stdout));
         var ld = await CapturedProcess.RunAsync(resolved, ["-print-prog-name=ld"], workingDirectory, cancellationToken).ConfigureAwait(false);
         if (ld.ExitCode == 0 && ExecutableLookup.Find(ld.Stdout.Trim(), pathVariable, workingDirectory) is { } ldPath)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes("\nld " + FileContentHash.Compute(ldPath)));
+            hash.Append(Encoding.UTF8.GetBytes("\nld " + FileContentHash.Compute(ldPath)));
         }
         var result = Convert.ToHexStringLower(hash.GetHashAndReset());
         MemoFile.TryWrite(memoPath, stampLine + "\n" + result + "\n");

@@ -53,14 +53,14 @@ public sealed record ProducedOutput(string RelativePath, string FullPath, bool E
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var hash = new Sha256Accumulator();
             long offset = 0;
             var carried = 0;
             var embeds = false;
             int read;
             while ((read = RandomAccess.Read(handle, buffer.AsSpan(carried, ChunkBytes), offset)) > 0)
             {
-                hash.AppendData(buffer, carried, read);
+                hash.Append(buffer.AsSpan(carried, read));
                 offset += read;
                 var window = buffer.AsSpan(0, carried + read);
                 embeds = embeds || ContainsAny(window, patterns);

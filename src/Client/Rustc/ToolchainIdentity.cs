@@ -1,3 +1,4 @@
+using CacheFarm.Protos.Wire;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,7 +28,7 @@ public sealed record ToolchainIdentity(string RustcPath, string VersionLine, str
         {
             throw new FileNotFoundException($"rustc not found at {rustc}", rustc);
         }
-        var memoPath = Path.Combine(memoDirectory, "toolchains", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rustc)).AsSpan(0, 16)));
+        var memoPath = Path.Combine(memoDirectory, "toolchains", Convert.ToHexStringLower(Sha256Accumulator.HashData(Encoding.UTF8.GetBytes(rustc)).AsSpan(0, 16)));
         if (MemoFile.TryRead(memoPath) is { } text && TryParseMemo(text, rustc, stamp) is { } remembered)
         {
             return remembered;
@@ -49,12 +50,12 @@ public sealed record ToolchainIdentity(string RustcPath, string VersionLine, str
         var lines = verbose.Stdout.Split('\n', StringSplitOptions.TrimEntries);
         var host = lines.FirstOrDefault(l => l.StartsWith("host: ", StringComparison.Ordinal))?["host: ".Length..] ?? "";
         var sysroot = sysrootProbe.Stdout.Trim();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(verbose.Stdout));
+        using var hash = new Sha256Accumulator();
+        hash.Append(Encoding.UTF8.GetBytes(verbose.Stdout));
         foreach (var file in ToolchainFiles(sysroot, host))
         {
             var digest = FileContentHash.Compute(file);
-            hash.AppendData(Encoding.UTF8.GetBytes($"\n{Path.GetRelativePath(sysroot, file)} {digest}"));
+            hash.Append(Encoding.UTF8.GetBytes($"\n{Path.GetRelativePath(sysroot, file)} {digest}"));
         }
         return new ToolchainIdentity(rustc, lines[0], host, sysroot, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }

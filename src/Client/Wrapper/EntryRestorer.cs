@@ -24,7 +24,8 @@ public static class EntryRestorer
             {
                 throw new InvalidDataException("entry output " + output.Path + ": " + error);
             }
-            var target = Path.Combine(call.OutputDirectory, output.Path);
+            var target = SafeOutputPath.Resolve(call.OutputDirectory, output.Path)
+                ?? throw new UnsafeOutputPathException(output.Path);
             var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.cf-{Environment.ProcessId}.tmp");
             outputs.Add(new PendingOutput(output, digest, target, temp));
         }

@@ -1,6 +1,9 @@
 using CacheFarm.Daemon.Configuration;
 using CacheFarm.Daemon.Security;
 using CacheFarm.Daemon.Services;
+using CacheFarm.Daemon.Services.FastPath;
+using CacheFarm.Protos.Wire;
+using Microsoft.Extensions.Logging;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Streaming;
@@ -70,6 +73,15 @@ internal static class DaemonHost
         builder.Services.AddCacheStore(settings);
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<CompileCounters>();
+        builder.Services.AddSingleton<EntryReads>();
+        builder.Services.AddSingleton<BatchBlobReads>();
+        if (settings.Socket is { } mainSocket && tokens is null)
+        {
+            // The fast path carries no credentials, so it only exists where the socket's mode is the guard.
+            builder.Services.AddSingleton<FastPathDispatcher>();
+            builder.Services.AddHostedService(sp => new FastPathServer(
+                FastPathProtocol.SocketFor(mainSocket), sp.GetRequiredService<FastPathDispatcher>(), sp.GetRequiredService<ILogger<FastPathServer>>()));
+        }
         builder.Services.AddSingleton<RecentActivityWindow>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecentActivityWindow>());
         builder.Services.AddSingleton<BlobWriteLocks>();

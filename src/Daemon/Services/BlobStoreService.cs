@@ -9,11 +9,8 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.BlobStore</c> service: verified, streamed blob reads and writes.</summary>
-public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters, CacheMetrics metrics, StreamLimits limits) : BlobStoreServiceBase
+public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters, CacheMetrics metrics, StreamLimits limits, BatchBlobReads batchReads) : BlobStoreServiceBase
 {
-    /// <summary>Largest total payload of one BatchReadBlobs answer; larger blobs go through ReadBlob.</summary>
-    public const int MaxBatchBytes = 4 << 20;
-
     public const int MaxDigestsPerRequest = 10_000;
 
     public override async Task<FindMissingBlobsResponse> FindMissingBlobs(FindMissingBlobsRequest request, ServerCallContext context)
@@ -100,36 +97,8 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
         }
     }
 
-    public override async Task<BatchReadBlobsResponse> BatchReadBlobs(BatchReadBlobsRequest request, ServerCallContext context)
-    {
-        var ns = RequestArguments.Namespace(request.Namespace, context);
-        var response = new BatchReadBlobsResponse();
-        var budget = (long)MaxBatchBytes;
-        for (var i = 0; i < request.Digests.Count; i++)
-        {
-            var digest = RequestArguments.Digest(request.Digests[i], $"digests[{i}]");
-            var item = new BatchReadBlobsResponse.Types.Item { Digest = request.Digests[i] };
-            response.Items.Add(item);
-            if (digest.Size > budget)
-            {
-                item.Status = ItemStatuses.Of(StatusCode.ResourceExhausted, $"batch answers are limited to {MaxBatchBytes} bytes; use ReadBlob");
-                continue;
-            }
-            Interlocked.Increment(ref counters.BlobReads);
-            var data = await ReadWholeAsync(ns, digest, context.CancellationToken).ConfigureAwait(false);
-            if (data is null)
-            {
-                item.Status = ItemStatuses.Of(StatusCode.NotFound, "blob not found");
-                continue;
-            }
-            budget -= data.Length;
-            item.Data = UnsafeByteOperations.UnsafeWrap(data);
-            item.Status = ItemStatuses.Ok;
-            Interlocked.Increment(ref counters.BlobReadHits);
-            Interlocked.Add(ref counters.BytesRead, data.Length);
-        }
-        return response;
-    }
+    public override Task<BatchReadBlobsResponse> BatchReadBlobs(BatchReadBlobsRequest request, ServerCallContext context) =>
+        batchReads.ReadAsync(RequestArguments.Namespace(request.Namespace, context), request.Digests, context.CancellationToken);
 
     public override async Task<BatchUpdateBlobsResponse> BatchUpdateBlobs(BatchUpdateBlobsRequest request, ServerCallContext context)
     {
@@ -171,33 +140,6 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
         }
         Interlocked.Increment(ref counters.BlobWrites);
         Interlocked.Add(ref counters.BytesWritten, digest.Size);
-    }
-
-    private async Task<byte[]?> ReadWholeAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
-    {
-        var reader = await store.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
-        if (reader is null)
-        {
-            return null;
-        }
-        var data = new byte[reader.Size];
-        var at = 0;
-        try
-        {
-            await foreach (var chunk in reader.ReadAsync(0, reader.Size, cancellationToken).ConfigureAwait(false))
-            {
-                using (chunk)
-                {
-                    chunk.Data.Span.CopyTo(data.AsSpan(at));
-                    at += chunk.Length;
-                }
-            }
-        }
-        catch (BlobUnavailableException)
-        {
-            return null;
-        }
-        return data;
     }
 
     /// <summary>The data of an upload's frames; a client that goes quiet for the idle timeout is cut off.</summary>

@@ -1,41 +1,20 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using CacheFarm.Daemon.Telemetry;
 using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.EntryStore</c> service: entries that are only served, and only stored, complete.</summary>
-public sealed class EntryStoreService(ICacheStore store, RequestCounters counters, CacheMetrics metrics) : EntryStore.EntryStoreBase
+public sealed class EntryStoreService(ICacheStore store, RequestCounters counters, EntryReads reads) : EntryStore.EntryStoreBase
 {
     public const int MaxOutputs = 10_000;
 
-    public override async Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
+    public override Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
     {
         var ns = RequestArguments.Namespace(request.Namespace, context);
         var key = RequestArguments.EntryKey(request.Key);
-        Interlocked.Increment(ref counters.EntryGets);
-        var entry = await store.GetEntryAsync(ns, key, context.CancellationToken).ConfigureAwait(false);
-        if (entry is null)
-        {
-            metrics.RecordLookup("entry", ns, hit: false);
-            throw new RpcException(new Status(StatusCode.NotFound, $"no entry for key {request.Key}"));
-        }
-        foreach (var output in entry.Outputs)
-        {
-            // An entry whose outputs were evicted would make the client fail halfway through a restore.
-            if (!ContentDigest.TryParse(output.Digest, out var digest, out _)
-                || !await store.ContainsBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false))
-            {
-                Interlocked.Increment(ref counters.EntryIncomplete);
-                metrics.RecordLookup("entry", ns, hit: false);
-                throw new RpcException(new Status(StatusCode.NotFound, $"entry for key {request.Key} is incomplete: output '{output.Path}' was evicted"));
-            }
-        }
-        Interlocked.Increment(ref counters.EntryHits);
-        metrics.RecordLookup("entry", ns, hit: true);
-        return entry;
+        return reads.GetCompleteAsync(ns, key, request.Key, context.CancellationToken);
     }
 
     public override async Task<PutEntryResponse> PutEntry(PutEntryRequest request, ServerCallContext context)

@@ -36,7 +36,7 @@ public readonly struct ContentDigest : IEquatable<ContentDigest>
         return new ContentDigest(hash.ToArray(), size);
     }
 
-    public static ContentDigest Of(ReadOnlySpan<byte> data) => new(SHA256.HashData(data), data.Length);
+    public static ContentDigest Of(ReadOnlySpan<byte> data) => new(Sha256Accumulator.HashData(data), data.Length);
 
     /// <summary>Parses a wire digest; on failure <paramref name="error"/> names the bad field.</summary>
     public static bool TryParse(Digest? digest, out ContentDigest result, out string error, string field = "digest")

@@ -79,7 +79,8 @@ public sealed class KeyScenario : IDisposable
         return EntryKey.Compute(firstLevelKey, candidate, call.Roots);
     }
 
-    private async Task<RustcCall> CallAsync()
+    /// <summary>The rustc call as the wrapper sees it, with the real toolchain.</summary>
+    public async Task<RustcCall> CallAsync()
     {
         var args = RustcArgsParser.Parse(Args);
         var toolchain = await ToolchainIdentity.ResolveAsync(RustTools.Rustc, SharedMemo.Path, CancellationToken.None);

@@ -1,0 +1,37 @@
+using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Telemetry;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+using Grpc.Core;
+
+namespace CacheFarm.Daemon.Services;
+
+/// <summary>Entry lookups shared by every front door: only complete entries are served, and every lookup is counted.</summary>
+public sealed class EntryReads(ICacheStore store, RequestCounters counters, CacheMetrics metrics)
+{
+    /// <summary>The entry for a key, or NOT_FOUND when there is none or one of its outputs is gone.</summary>
+    public async Task<Entry> GetCompleteAsync(NamespaceId ns, byte[] key, string keyText, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref counters.EntryGets);
+        var entry = await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
+        if (entry is null)
+        {
+            metrics.RecordLookup("entry", ns, hit: false);
+            throw new RpcException(new Status(StatusCode.NotFound, $"no entry for key {keyText}"));
+        }
+        foreach (var output in entry.Outputs)
+        {
+            // An entry whose outputs were evicted would make the client fail halfway through a restore.
+            if (!ContentDigest.TryParse(output.Digest, out var digest, out _)
+                || !await store.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref counters.EntryIncomplete);
+                metrics.RecordLookup("entry", ns, hit: false);
+                throw new RpcException(new Status(StatusCode.NotFound, $"entry for key {keyText} is incomplete: output '{output.Path}' was evicted"));
+            }
+        }
+        Interlocked.Increment(ref counters.EntryHits);
+        metrics.RecordLookup("entry", ns, hit: true);
+        return entry;
+    }
+}

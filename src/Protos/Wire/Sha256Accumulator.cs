@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+
+namespace CacheFarm.Protos.Wire;
+
+/// <summary>
+/// Incremental SHA-256 that stays in managed code while the input is small and hands over to the
+/// platform's (OpenSSL, SHA-NI) once it grows: cheap to start for a key, fast for a large file.
+/// </summary>
+public sealed class Sha256Accumulator : IDisposable
+{
+    /// <summary>Inputs up to this size never load the platform implementation.</summary>
+    public const int ManagedLimit = 256 << 10;
+
+    private byte[] _buffer = new byte[4096];
+    private int _length;
+    private IncrementalHash? _platform;
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        if (_platform is not null)
+        {
+            _platform.AppendData(data);
+            return;
+        }
+        if (_length + data.Length > ManagedLimit)
+        {
+            _platform = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            _platform.AppendData(_buffer.AsSpan(0, _length));
+            _platform.AppendData(data);
+            _length = 0;
+            return;
+        }
+        if (_length + data.Length > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Min(ManagedLimit, Math.Max(_buffer.Length * 2, _length + data.Length)));
+        }
+        data.CopyTo(_buffer.AsSpan(_length));
+        _length += data.Length;
+    }
+
+    /// <summary>Writes the hash of everything appended (32 bytes) and starts over.</summary>
+    public void GetHashAndReset(Span<byte> destination)
+    {
+        if (_platform is not null)
+        {
+            _platform.GetHashAndReset(destination);
+            _platform.Dispose();
+            _platform = null;
+        }
+        else
+        {
+            ManagedSha256.Hash(_buffer.AsSpan(0, _length), destination);
+        }
+        _length = 0;
+    }
+
+    public byte[] GetHashAndReset()
+    {
+        var hash = new byte[32];
+        GetHashAndReset(hash);
+        return hash;
+    }
+
+    /// <summary>One-shot hash choosing the cheaper implementation for the size.</summary>
+    public static byte[] HashData(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > ManagedLimit)
+        {
+            return SHA256.HashData(data);
+        }
+        var hash = new byte[32];
+        ManagedSha256.Hash(data, hash);
+        return hash;
+    }
+
+    public void Dispose() => _platform?.Dispose();
+}

@@ -1,0 +1,81 @@
+using CacheFarm.Client.Connection;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+using CacheFarm.TestSupport;
+using Grpc.Core;
+
+namespace CacheFarm.Daemon.Tests;
+
+public sealed class FastPathTests
+{
+    [Fact]
+    public async Task LocalClientsGetEntriesBlobsAndStatsOverThePrivateFastPathSocket()
+    {
+        using var dir = new TempDirectory("cffp");
+        var socket = dir.Combine("d.sock");
+        await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket);
+        var fastSocket = FastPathProtocol.SocketFor(socket);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fastSocket));
+
+        var blob = BlobData.Random(70_000, seed: 4);
+        var digest = ContentDigest.Of(blob);
+        var key = new string('7', 64);
+        using (var writer = daemon.Client())
+        {
+            await writer.UploadAsync(digest, new MemoryStream(blob), default);
+            var entry = new Entry { ExitCode = 0, Stdout = Google.Protobuf.ByteString.CopyFromUtf8("out") };
+            entry.Outputs.Add(new OutputFile { Path = "lib.rlib", Digest = digest.ToProto() });
+            await writer.PutEntryAsync(key, entry, default);
+        }
+
+        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + socket));
+        Assert.True(local.UsesFastPath);
+        Assert.Equal("out", (await local.GetEntryAsync(key, default))!.Stdout.ToStringUtf8());
+        Assert.Null(await local.GetEntryAsync(new string('8', 64), default));
+        var blobs = await local.BatchReadAsync([digest], default);
+        Assert.Equal(blob, blobs[digest]);
+        await local.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Hit }, default);
+        Assert.True(local.UsesFastPath, "the fast path should have served every call");
+
+        var stats = await daemon.Client().GetStatsAsync(default);
+        Assert.Equal(1, stats.Compiles.CacheHits);
+        Assert.Equal(2, stats.Requests.EntryGets);
+        Assert.Equal(1, stats.Requests.EntryHits);
+    }
+
+    [Fact]
+    public async Task MalformedFastPathRequestsAreAnsweredOrDroppedAndTheDaemonServesOn()
+    {
+        using var dir = new TempDirectory("cffm");
+        var socket = dir.Combine("d.sock");
+        await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket);
+        var fastSocket = FastPathProtocol.SocketFor(socket);
+        var random = new Random(3);
+        for (var i = 0; i < 200; i++)
+        {
+            using var raw = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            raw.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(fastSocket));
+            var garbage = new byte[random.Next(1, 64)];
+            random.NextBytes(garbage);
+            raw.Send(garbage);
+            raw.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        }
+        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + socket));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => local.GetEntryAsync("not-hex", default));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.True(local.UsesFastPath);
+        Assert.False(daemon.HasExited);
+        Assert.NotNull(await daemon.Client().GetStatsAsync(default));
+    }
+
+    [Fact]
+    public async Task DaemonWithTokensOffersNoFastPath()
+    {
+        using var dir = new TempDirectory("cfft");
+        var socket = dir.Combine("d.sock");
+        var tokens = TokenFile.Write(dir.Path, new TokenFile.Token("ci", "secret", ["read"], ["*"]));
+        await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket, "--tokens-file", tokens);
+        Assert.True(File.Exists(socket));
+        Assert.False(File.Exists(FastPathProtocol.SocketFor(socket)));
+    }
+}
