@@ -29,11 +29,16 @@ public sealed class DaemonProcess : IAsyncDisposable
         ["RUSTC_WRAPPER"] = null,
     };
 
-    public static async Task<DaemonProcess> StartAsync()
+    /// <summary>Starts the daemon; <paramref name="daemonSettings"/> are extra CACHEFARM_* variables it starts with.</summary>
+    public static async Task<DaemonProcess> StartAsync(IReadOnlyDictionary<string, string?>? daemonSettings = null)
     {
         var daemon = new DaemonProcess(new TempDirectory("cf-daemon"));
         var env = daemon.Environment;
         env["CACHEFARM_IDLE_TIMEOUT"] = "0";
+        foreach (var (name, value) in daemonSettings ?? new Dictionary<string, string?>())
+        {
+            env[name] = value;
+        }
         var run = await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--start-server"], daemon.DataDirectory, env);
         if (run.ExitCode != 0)
         {
