@@ -1,2 +1,5 @@
+// One temporary-directory helper for every test project.
+global using TempDirectory = CacheFarm.TestSupport.TempDirectory;
+
 // End-to-end tests build real crates and measure build times on a 2-core machine: run one class at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
