@@ -39,6 +39,8 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, scrape.Value("cachefarm_build_compiles_total", ("outcome", "hit")));
         Assert.Equal(5L << 30, scrape.Value("cachefarm_tier_capacity_bytes", ("tier", "local")));
         Assert.Equal(1, scrape.Value("cachefarm_tier_health", ("tier", "local")));
+        Assert.Equal(3, scrape.Value("cachefarm_tier_duration_seconds_count", ("tier", "local"), ("operation", "open_blob"), ("outcome", "hit")));
+        Assert.Equal(1, scrape.Value("cachefarm_tier_duration_seconds_count", ("tier", "local"), ("operation", "open_blob"), ("outcome", "miss")));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;
@@ -36,7 +37,9 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         {
             return true;
         }
+        var timer = TierTelemetry.Start("local", "contains_blob");
         var (manifest, _) = await ReadManifestAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        timer.End(manifest is null ? "miss" : "hit");
         return manifest is not null;
     }
 
@@ -47,12 +50,15 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
             Interlocked.Increment(ref _counters.BlobHits);
             return new FasterBlobReader(this, ns, digest, new BlobManifest(0, 0, FasterLayout.ChunkPayload, 0), long.MaxValue);
         }
+        var timer = TierTelemetry.Start("local", "open_blob");
         var (manifest, address) = await ReadManifestAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         if (manifest is null)
         {
             Interlocked.Increment(ref _counters.BlobMisses);
+            timer.End("miss");
             return null;
         }
+        timer.End("hit");
         Interlocked.Increment(ref _counters.BlobHits);
         Interlocked.Add(ref _counters.BytesRead, manifest.Value.Size);
         return new FasterBlobReader(this, ns, digest, manifest.Value, address);
@@ -71,12 +77,14 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
 
     public async ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
+        var timer = TierTelemetry.Start("local", "get_entry");
         var recordKey = RecordKey.Create(RecordKey.Entry, ns, key.Span);
         var record = await Store.ReadAsync(recordKey, cancellationToken).ConfigureAwait(false);
         using var memory = record.Memory;
         if (!record.Found)
         {
             Interlocked.Increment(ref _counters.EntryMisses);
+            timer.End("miss");
             return null;
         }
         if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload) || !TryParseEntry(payload, out var entry))
@@ -84,6 +92,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
             Interlocked.Increment(ref _counters.CorruptReads);
             Interlocked.Increment(ref _counters.EntryMisses);
             Store.Delete(recordKey);
+            timer.End("error");
             return null;
         }
         if (Capacity.IsInOlderHalf(record.Address))
@@ -93,6 +102,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
             CountSecondChance();
         }
         Interlocked.Increment(ref _counters.EntryHits);
+        timer.End("hit");
         return entry;
     }
 
@@ -107,10 +117,12 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         var value = new byte[ChecksummedRecord.ChecksumLength + size];
         entry.WriteTo(value.AsSpan(ChecksummedRecord.ChecksumLength));
         ChecksummedRecord.WriteChecksum(value.AsSpan(ChecksummedRecord.ChecksumLength), value);
+        var timer = TierTelemetry.Start("local", "put_entry");
         await Capacity.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         await Store.UpsertAsync(RecordKey.Create(RecordKey.Entry, ns, key.Span), value, cancellationToken).ConfigureAwait(false);
         Capacity.EvictIfNeeded();
         CountWrite(size);
+        timer.End("ok");
     }
 
     public IReadOnlyList<TierStats> GetTierStats()

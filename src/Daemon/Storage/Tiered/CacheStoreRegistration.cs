@@ -27,11 +27,11 @@ internal static class CacheStoreRegistration
         var remotes = new List<GuardedRemoteTier>();
         if (settings.Redis.IsConfigured)
         {
-            remotes.Add(Guard(new RedisTier(settings.Redis), settings.Redis.Mode, options, logger));
+            remotes.Add(Guard(new InstrumentedRemoteTier(new RedisTier(settings.Redis)), settings.Redis.Mode, options, logger));
         }
         if (settings.S3.IsConfigured)
         {
-            remotes.Add(Guard(new S3Tier(settings.S3), settings.S3.Mode, options, logger));
+            remotes.Add(Guard(new InstrumentedRemoteTier(new S3Tier(settings.S3)), settings.S3.Mode, options, logger));
         }
         var spool = Path.Combine(settings.DataDirectory, "spool");
         // Spool files only live while one read is served; any found now are from a crash.
