@@ -55,7 +55,6 @@ internal sealed class FasterBlobReader : IBlobReader
             {
                 address = await _tier.Store.UpsertAsync(key, record.Memory!.Memory[..record.Length], cancellationToken).ConfigureAwait(false);
                 _tier.Capacity.EvictIfNeeded();
-                _tier.CountSecondChance();
                 copied = true;
             }
             oldestAddress = Math.Min(oldestAddress, address);

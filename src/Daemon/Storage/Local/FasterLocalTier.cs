@@ -11,7 +11,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
 {
     private readonly LocalTierOptions _options;
     private readonly CheckpointScheduler _checkpoints;
-    private readonly LocalTierCounters _counters = new();
+    private readonly TierCounters _counters = new();
     private int _disposed;
 
     public FasterLocalTier(LocalTierOptions options, ILogger<FasterLocalTier> logger)
@@ -99,7 +99,6 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         {
             await Store.UpsertAsync(recordKey, memory!.Memory[..record.Length], cancellationToken).ConfigureAwait(false);
             Capacity.EvictIfNeeded();
-            CountSecondChance();
         }
         Interlocked.Increment(ref _counters.EntryHits);
         timer.End("hit");
@@ -173,8 +172,6 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         Interlocked.Increment(ref _counters.Writes);
         Interlocked.Add(ref _counters.BytesWritten, bytes);
     }
-
-    internal void CountSecondChance() => Interlocked.Increment(ref _counters.SecondChanceCopies);
 
     private async ValueTask<(BlobManifest? Manifest, long Address)> ReadManifestAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {

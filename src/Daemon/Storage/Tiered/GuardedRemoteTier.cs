@@ -26,7 +26,7 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
 
     public ExistenceCache Existence { get; }
 
-    public RemoteTierCounters Counters { get; } = new();
+    public TierCounters Counters { get; } = new();
 
     public string Name => Tier.Name;
 

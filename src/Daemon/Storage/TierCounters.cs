@@ -1,9 +1,9 @@
 using CacheFarm.Protos.V1;
 
-namespace CacheFarm.Daemon.Storage.Tiered;
+namespace CacheFarm.Daemon.Storage;
 
-/// <summary>What one remote tier did since start or the last ZeroStats.</summary>
-internal sealed class RemoteTierCounters
+/// <summary>What one storage tier did since start or the last ZeroStats (the fields a tier does not use stay zero).</summary>
+internal sealed class TierCounters
 {
     public long BlobHits;
     public long BlobMisses;
