@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 need_apt=()
-for pkg in redis-server mold lld clang ccache sccache hyperfine binutils; do
+for pkg in redis-server mold lld clang ccache sccache hyperfine binutils chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,6 +1,13 @@
 using CacheFarm.Client.Admin;
+using CacheFarm.Client.Linker;
+using CacheFarm.Client.Reports;
 using CacheFarm.Client.Wrapper;
 
+// rustc runs cachefarm as its linker (-C linker=cachefarm, set up by the wrapper): run the real driver and time it.
+if (LinkShim.IsShimCall(args) && !AdminCommands.Handles(args[0]))
+{
+    return LinkShim.Run(args);
+}
 if (args.Length == 0)
 {
     Console.Error.WriteLine(AdminCommands.Usage);
@@ -15,6 +22,14 @@ Console.CancelKeyPress += (_, e) =>
 if (AdminCommands.Handles(args[0]))
 {
     return await AdminCommands.RunAsync(args, Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);
+}
+if (args[0] is "report")
+{
+    return await ReportCommand.RunAsync(args[1..], Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);
+}
+if (args[0] is "linker")
+{
+    return await LinkerCommand.RunAsync(args[1..], Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);
 }
 // Anything else is a compiler call: `cachefarm /path/to/rustc args…` (RUSTC_WRAPPER) or `cachefarm rustc args…`.
 return await WrapperCommand.RunAsync(args, cancel.Token).ConfigureAwait(false);

@@ -17,11 +17,16 @@ public static class AdminCommands
                cachefarm -s|--show-stats [--stats-format text|json]
                cachefarm -z|--zero-stats
                cachefarm status                   the daemon, its tiers, hit and request rates over the last 5 minutes
+               cachefarm report [--format text|json|html] [--builds N] [--html FILE|--no-html] [--all-hosts]
+                                                  the last build: hit rate, time saved, link time by linker, slowest
+                                                  crates, what rebuilt and why; HTML into target/cachefarm-report.html
+               cachefarm linker [--detect] [--reset]  linkers found here, what auto measured, the choice and why
                cachefarm blob put FILE…           upload files, print each digest (hash/size)
                cachefarm blob get HASH/SIZE -o FILE
                cachefarm blob has HASH/SIZE…      exit 1 if any is missing
         environment: CACHEFARM_ENDPOINT (http://host:port or unix:/path; default: the local daemon's socket),
-                     CACHEFARM_NAMESPACE, CACHEFARM_DATA_DIR, CACHEFARM_DAEMON (path to cachefarmd)
+                     CACHEFARM_NAMESPACE, CACHEFARM_DATA_DIR, CACHEFARM_DAEMON (path to cachefarmd),
+                     CACHEFARM_LINKER (auto|mold|lld|bfd|default|off), CACHEFARM_LINKER_CANDIDATES, CACHEFARM_BUILD_ID
         """;
 
     public static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)

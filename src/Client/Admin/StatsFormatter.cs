@@ -32,6 +32,7 @@ public static class StatsFormatter
         Line(sb, "Cache read errors", c.CacheReadErrors);
         Line(sb, "Forced recaches", c.ForcedRecaches);
         Line(sb, "Cache write errors", c.CacheWriteErrors);
+        Line(sb, "Writes skipped (read-only token)", c.ReadOnlySkips);
         Line(sb, "Compilation failures", c.CompilationFailures);
         Line(sb, "Cache errors", c.CacheErrors);
         Line(sb, "Non-cacheable compilations", c.NonCacheableCompilations);
@@ -111,6 +112,7 @@ public static class StatsFormatter
             w.WriteNumber("cache_read_errors", c.CacheReadErrors);
             w.WriteNumber("forced_recaches", c.ForcedRecaches);
             w.WriteNumber("cache_write_errors", c.CacheWriteErrors);
+            w.WriteNumber("read_only_skips", c.ReadOnlySkips);
             w.WriteNumber("compile_fails", c.CompilationFailures);
             w.WriteNumber("cache_errors", c.CacheErrors);
             w.WriteNumber("non_cacheable_compilations", c.NonCacheableCompilations);

@@ -194,6 +194,9 @@ public sealed class CacheClient : IDisposable
         await CallAsync(FastPathOp.RecordCompile, record, RecordCompileResponse.Parser,
             () => Grpc.Admin.RecordCompileAsync(record, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
 
+    public async Task<BuildReports> GetBuildReportsAsync(int limit, string buildIdPrefix, CancellationToken cancellationToken) =>
+        await Grpc.Admin.GetBuildReportsAsync(new GetBuildReportsRequest { Limit = limit, BuildIdPrefix = buildIdPrefix }, Options(cancellationToken)).ConfigureAwait(false);
+
     /// <summary>Runs a call over the fast path when the daemon offers one, else (or once it fails to connect) over gRPC.</summary>
     private async Task<T> CallAsync<T>(FastPathOp op, Google.Protobuf.IMessage request, Google.Protobuf.MessageParser<T> parser, Func<Task<T>> grpc, CancellationToken cancellationToken)
         where T : Google.Protobuf.IMessage<T>

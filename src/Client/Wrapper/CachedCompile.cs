@@ -1,3 +1,4 @@
+using CacheFarm.Client.Connection;
 using System.Diagnostics;
 using CacheFarm.Client.Rustc;
 using CacheFarm.Protos.V1;
@@ -38,7 +39,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
                     record.BytesRead = bytes;
                     record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
                     // The outputs are in place: report while the output is replayed.
-                    var report = CompileReporter.ReportAsync(session, _settings, record, lookup.EntryKey ?? "", invocation.Unit, cancellationToken);
+                    var report = CompileReporter.ReportAsync(session, _settings, record, lookup.EntryKey ?? "", invocation.Unit, invocation.Report, cancellationToken);
                     await OutputReplay.WriteAsync(entry, call).ConfigureAwait(false);
                     await report.ConfigureAwait(false);
                     return entry.ExitCode;
@@ -49,10 +50,12 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
 
         var (compileArgs, extraDepInfo) = CompileArguments(call);
         var compileStart = FileStamp.NowNs();
-        var result = await RustcRunner.RunCapturedAsync(invocation.RustcPath, compileArgs, cancellationToken).ConfigureAwait(false);
+        var result = await RustcRunner.RunCapturedAsync(invocation.RustcPath, compileArgs, invocation.Report?.Link.RunEnvironment, cancellationToken).ConfigureAwait(false);
         record.CompileUs = CompileReporter.Microseconds(result.Duration);
         record.CompileFailed = result.ExitCode != 0;
-        if (IsStorable(result) && call is not null && firstLevelKey is not null && session.IsUsable)
+        var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, ClientCredentials.FromEnvironment(invocation.Env), invocation.Env);
+        record.ReadOnly = IsStorable(result) && call is not null && firstLevelKey is not null && readOnly.IsActive;
+        if (IsStorable(result) && call is not null && firstLevelKey is not null && session.IsUsable && !record.ReadOnly)
         {
             var writeClock = Stopwatch.StartNew();
             var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
@@ -62,6 +65,14 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
                 var (stored, bytes) = await session.TryCallAsync(
                     (c, ct) => EntryStorer.StoreAsync(c, request, ct), _settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
                 record.CacheWriteFailed = !stored;
+                if (!stored && session.FailureStatus == Grpc.Core.StatusCode.PermissionDenied)
+                {
+                    // A token that may read but not write: not an error, a mode for the rest of the build.
+                    readOnly.Activate();
+                    session.AcceptRefusal();
+                    record.ReadOnly = true;
+                    record.CacheWriteFailed = false;
+                }
                 record.BytesWritten = bytes;
                 record.CacheWriteUs = CompileReporter.Microseconds(writeClock.Elapsed);
                 detail = request.EntryKey;
@@ -80,7 +91,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         record.Reason = failure ?? "";
         record.CacheTimedOut = session.TimedOut;
         record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
-        await CompileReporter.ReportAsync(session, _settings, record, detail, invocation.Unit, cancellationToken).ConfigureAwait(false);
+        await CompileReporter.ReportAsync(session, _settings, record, detail, invocation.Unit, invocation.Report, cancellationToken).ConfigureAwait(false);
         return result.ExitCode;
     }
 
@@ -120,10 +131,12 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
     // Remapping is added first so a user's own --remap-path-prefix (applied last) still wins.
     private (List<string> Args, string? ExtraDepInfo) CompileArguments(RustcCall? call)
     {
+        // The link shim's -C linker is never part of the key: it changes no output.
         var args = new List<string>();
         if (call is null)
         {
             args.AddRange(invocation.OriginalArgs);
+            args.AddRange(invocation.Report?.Link.RunArgs ?? []);
             return (args, null);
         }
         if (call.RemapPaths)
@@ -131,6 +144,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
             args.AddRange(RemapArguments.For(call.Roots));
         }
         args.AddRange(invocation.OriginalArgs);
+        args.AddRange(invocation.Report?.Link.RunArgs ?? []);
         string? extraDepInfo = null;
         if (!call.Args.EmitsKind("dep-info"))
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CacheFarm.Client.Reports.Recording;
 using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Client.Wrapper;
@@ -9,9 +10,14 @@ namespace CacheFarm.Client.Wrapper;
 /// </summary>
 public static class CompileReporter
 {
-    public static async Task ReportAsync(DaemonSession? session, WrapperSettings settings, CompileRecord record, string detail, string unit, CancellationToken cancellationToken)
+    public static async Task ReportAsync(DaemonSession? session, WrapperSettings settings, CompileRecord record, string detail, string unit, ReportContext? context, CancellationToken cancellationToken)
     {
         record.Language = "Rust";
+        record.Unit = unit;
+        if (context is not null)
+        {
+            await context.StampAsync(record, cancellationToken).ConfigureAwait(false);
+        }
         if (settings.LogFile is { } log)
         {
             AppendLog.Write(log, string.Join('\t',

@@ -20,6 +20,9 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
 
     public bool TimedOut { get; private set; }
 
+    /// <summary>The gRPC status of the failure, when the daemon answered with one.</summary>
+    public StatusCode? FailureStatus { get; private set; }
+
     public bool IsUsable => Failure is null;
 
     /// <summary>
@@ -64,9 +67,23 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
         }
     }
 
+    /// <summary>
+    /// Takes back a failure that was the daemon's considered answer rather than a broken cache (a write the
+    /// token may not make), so the rest of the call (the stats record) still reaches the daemon.
+    /// </summary>
+    public void AcceptRefusal()
+    {
+        if (FailureStatus == StatusCode.PermissionDenied)
+        {
+            Failure = null;
+            FailureStatus = null;
+        }
+    }
+
     private (bool, T?) Fail<T>(Exception e, bool timedOut, TimeSpan timeout)
     {
         TimedOut = timedOut;
+        FailureStatus = (e as RpcException)?.StatusCode;
         Failure = timedOut ? $"cache timed out after {timeout.TotalSeconds:0.#} s" : Describe(e);
         return (false, default);
     }

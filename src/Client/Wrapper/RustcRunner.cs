@@ -6,9 +6,9 @@ namespace CacheFarm.Client.Wrapper;
 public static class RustcRunner
 {
     /// <summary>Runs rustc with the wrapper's own stdin, stdout and stderr; returns its exit code.</summary>
-    public static async Task<int> PassthroughAsync(string rustc, IEnumerable<string> args, CancellationToken cancellationToken)
+    public static async Task<int> PassthroughAsync(string rustc, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(StartInfo(rustc, args, redirect: false)) ?? throw new InvalidOperationException($"could not start {rustc}");
+        using var process = Process.Start(StartInfo(rustc, args, environment, redirect: false)) ?? throw new InvalidOperationException($"could not start {rustc}");
         await WaitAsync(process, cancellationToken).ConfigureAwait(false);
         return process.ExitCode;
     }
@@ -17,10 +17,10 @@ public static class RustcRunner
     /// Runs rustc and keeps a copy of everything it prints. Output is forwarded as it arrives so cargo sees the
     /// JSON "artifact" notices on time and can start dependent crates on the .rmeta (pipelining).
     /// </summary>
-    public static async Task<CompileResult> RunCapturedAsync(string rustc, IEnumerable<string> args, CancellationToken cancellationToken)
+    public static async Task<CompileResult> RunCapturedAsync(string rustc, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(StartInfo(rustc, args, redirect: true)) ?? throw new InvalidOperationException($"could not start {rustc}");
+        using var process = Process.Start(StartInfo(rustc, args, environment, redirect: true)) ?? throw new InvalidOperationException($"could not start {rustc}");
         using var stdout = new MemoryStream();
         using var stderr = new MemoryStream();
         await using var ownStdout = Console.OpenStandardOutput();
@@ -32,7 +32,7 @@ public static class RustcRunner
         return new CompileResult(process.ExitCode, stdout.ToArray(), stderr.ToArray(), clock.Elapsed);
     }
 
-    private static ProcessStartInfo StartInfo(string rustc, IEnumerable<string> args, bool redirect)
+    private static ProcessStartInfo StartInfo(string rustc, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, bool redirect)
     {
         var start = new ProcessStartInfo(rustc)
         {
@@ -43,6 +43,10 @@ public static class RustcRunner
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
         return start;
     }

@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Diagnostics;
 using CacheFarm.Client.Connection;
+using CacheFarm.Client.Linker;
+using CacheFarm.Client.Reports.Recording;
 using CacheFarm.Client.Rustc;
 using CacheFarm.Protos.V1;
 
@@ -14,6 +16,7 @@ public static class WrapperCommand
 {
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
+        var started = DateTimeOffset.UtcNow;
         var environment = ReadEnvironment();
         string? Env(string name) => environment.TryGetValue(name, out var value) ? value : null;
         var cwd = Environment.CurrentDirectory;
@@ -28,7 +31,7 @@ public static class WrapperCommand
         if (!IsRustc(compiler))
         {
             return await PassThroughAsync(compiler, originalArgs, null, settings,
-                CompileClassification.NotCacheable("unsupported compiler"), "", cancellationToken).ConfigureAwait(false);
+                CompileClassification.NotCacheable("unsupported compiler"), "", null, cancellationToken).ConfigureAwait(false);
         }
         RustcArgs parsed;
         try
@@ -39,13 +42,21 @@ public static class WrapperCommand
         {
             // An unreadable @argfile: rustc will report it better than we can.
             return await PassThroughAsync(compiler, originalArgs, null, settings,
-                CompileClassification.NotCacheable("argument parse"), "", cancellationToken).ConfigureAwait(false);
+                CompileClassification.NotCacheable("argument parse"), "", null, cancellationToken).ConfigureAwait(false);
         }
         var classification = CompileClassifier.Classify(parsed, settings.CacheIncremental);
+        var link = await LinkerSetup.PlanAsync(parsed, Env, cwd, compiler, DaemonEndpoint.DefaultDataDirectory(Env), cancellationToken).ConfigureAwait(false);
+        if (link.KeyArgs.Count > 0)
+        {
+            // The linker choice enters as rustc arguments before the key is computed, so each choice has its own entries.
+            originalArgs = [.. originalArgs, .. link.KeyArgs];
+            parsed = RustcArgsParser.Parse(ArgFileExpander.Expand(originalArgs, cwd));
+        }
+        var report = ReportContext.Create(parsed, Env, cwd, link, started);
         if (settings.NoCache)
         {
             return await PassThroughAsync(compiler, originalArgs, null, settings,
-                CompileClassification.NotCacheable("CACHEFARM_NO_CACHE"), parsed.CrateName ?? "", cancellationToken).ConfigureAwait(false);
+                CompileClassification.NotCacheable("CACHEFARM_NO_CACHE"), parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
         }
         DaemonEndpoint endpoint;
         try
@@ -55,12 +66,12 @@ public static class WrapperCommand
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync("cachefarm: " + e.Message + "; compiling without the cache").ConfigureAwait(false);
-            return await PassThroughAsync(compiler, originalArgs, null, settings, classification, parsed.CrateName ?? "", cancellationToken).ConfigureAwait(false);
+            return await PassThroughAsync(compiler, originalArgs, null, settings, classification, parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
         }
         using var session = new DaemonSession(endpoint, settings.Namespace, Env);
         if (classification.Kind != CompileKind.Cacheable)
         {
-            return await PassThroughAsync(compiler, originalArgs, session, settings, classification, parsed.CrateName ?? "", cancellationToken).ConfigureAwait(false);
+            return await PassThroughAsync(compiler, originalArgs, session, settings, classification, parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
         }
         var invocation = new WrapperInvocation
         {
@@ -71,6 +82,7 @@ public static class WrapperCommand
             Environment = environment,
             Settings = settings,
             ScratchDirectory = Path.Combine(endpoint.DataDirectory, "tmp"),
+            Report = report,
         };
         return await new CachedCompile(invocation, session).RunAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -83,10 +95,10 @@ public static class WrapperCommand
     }
 
     private static async Task<int> PassThroughAsync(
-        string compiler, string[] args, DaemonSession? session, WrapperSettings settings, CompileClassification classification, string crateName, CancellationToken cancellationToken)
+        string compiler, string[] args, DaemonSession? session, WrapperSettings settings, CompileClassification classification, string crateName, ReportContext? report, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var exitCode = await RustcRunner.PassthroughAsync(compiler, args, cancellationToken).ConfigureAwait(false);
+        var exitCode = await RustcRunner.PassthroughAsync(compiler, [.. args, .. report?.Link.RunArgs ?? []], report?.Link.RunEnvironment, cancellationToken).ConfigureAwait(false);
         var record = new CompileRecord
         {
             Outcome = classification.Kind == CompileKind.NotCompilation ? CompileOutcome.NotCompilation : CompileOutcome.NotCacheable,
@@ -96,7 +108,7 @@ public static class WrapperCommand
             TotalUs = CompileReporter.Microseconds(clock.Elapsed),
             CompileFailed = exitCode != 0,
         };
-        await CompileReporter.ReportAsync(session, settings, record, "", $"{Environment.GetEnvironmentVariable("CARGO_PKG_NAME")}/{crateName}", cancellationToken).ConfigureAwait(false);
+        await CompileReporter.ReportAsync(session, settings, record, "", $"{Environment.GetEnvironmentVariable("CARGO_PKG_NAME")}/{crateName}", report, cancellationToken).ConfigureAwait(false);
         return exitCode;
     }
 

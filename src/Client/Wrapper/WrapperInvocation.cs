@@ -1,3 +1,4 @@
+using CacheFarm.Client.Reports.Recording;
 using CacheFarm.Client.Rustc;
 
 namespace CacheFarm.Client.Wrapper;
@@ -20,6 +21,9 @@ public sealed class WrapperInvocation
 
     /// <summary>Where temporary dep-info files go (inside the data directory, never in the build tree).</summary>
     public required string ScratchDirectory { get; init; }
+
+    /// <summary>Build-report details and the link plan (shim arguments and environment for the rustc run).</summary>
+    public ReportContext? Report { get; init; }
 
     /// <summary>Names the build unit in the log: package/crate, plus /test for a test harness.</summary>
     public string Unit => $"{Env("CARGO_PKG_NAME")}/{Args.CrateName}{(Args.Test ? "/test" : "")}";

@@ -5,6 +5,7 @@ using CacheFarm.Daemon.Services.FastPath;
 using CacheFarm.Protos.Wire;
 using Microsoft.Extensions.Logging;
 using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Builds;
 using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Daemon.Storage.Tiered;
@@ -82,6 +83,8 @@ internal static class DaemonHost
             builder.Services.AddHostedService(sp => new FastPathServer(
                 FastPathProtocol.SocketFor(mainSocket), sp.GetRequiredService<FastPathDispatcher>(), sp.GetRequiredService<ILogger<FastPathServer>>()));
         }
+        builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));
+        builder.Services.AddHostedService<BuildReportFlusher>();
         builder.Services.AddSingleton<RecentActivityWindow>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecentActivityWindow>());
         builder.Services.AddSingleton<BlobWriteLocks>();

@@ -14,6 +14,7 @@ public static class MethodScopes
         ["/cachefarm.v1.EntryStore/PutEntry"] = Scopes.WriteEntries,
         ["/cachefarm.v1.Admin/GetStats"] = Scopes.Read,
         ["/cachefarm.v1.Admin/RecordCompile"] = Scopes.Read,
+        ["/cachefarm.v1.Admin/GetBuildReports"] = Scopes.Read,
         ["/cachefarm.v1.Admin/ZeroStats"] = Scopes.Admin,
         ["/cachefarm.v1.Admin/Shutdown"] = Scopes.Admin,
     };

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Hosting;
 
 namespace CacheFarm.Daemon.Services;
 
-/// <summary>The <c>cachefarm.v1.Admin</c> service: stats, zeroing them, and shutting the daemon down.</summary>
-public sealed class AdminService(ICacheStore store, RequestCounters counters, CompileCounters compiles, RecentActivityWindow recent, IHostApplicationLifetime lifetime) : Admin.AdminBase
+/// <summary>The <c>cachefarm.v1.Admin</c> service: stats, zeroing them, build reports, and shutting the daemon down.</summary>
+public sealed class AdminService(
+    ICacheStore store, RequestCounters counters, CompileCounters compiles, RecentActivityWindow recent, BuildReportStore builds, IHostApplicationLifetime lifetime) : Admin.AdminBase
 {
     private static readonly string Version =
         typeof(AdminService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -41,6 +42,9 @@ public sealed class AdminService(ICacheStore store, RequestCounters counters, Co
         compiles.Record(request);
         return Task.FromResult(new RecordCompileResponse());
     }
+
+    public override Task<BuildReports> GetBuildReports(GetBuildReportsRequest request, ServerCallContext context) =>
+        Task.FromResult(builds.Recent(request.Limit, request.BuildIdPrefix));
 
     private Stats Snapshot()
     {

@@ -2,14 +2,16 @@ using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Daemon.Services;
 
-/// <summary>Aggregates the compile records clients send into sccache-style counters.</summary>
-public sealed class CompileCounters
+/// <summary>Aggregates the compile records clients send into sccache-style counters (and hands each to the build reports).</summary>
+public sealed class CompileCounters(BuildReportStore builds)
 {
     private readonly object _gate = new();
     private CompileStats _stats = new();
 
     public void Record(CompileRecord record)
     {
+        // Every record passes here, whichever way it came (gRPC or the fast path), so the build reports see them all.
+        builds.Record(record);
         var language = string.IsNullOrEmpty(record.Language) ? "Rust" : record.Language;
         lock (_gate)
         {
@@ -52,6 +54,7 @@ public sealed class CompileCounters
             s.ForcedRecaches += record.ForcedRecache ? 1 : 0;
             s.CompilationFailures += record.CompileFailed ? 1 : 0;
             s.CacheWriteErrors += record.CacheWriteFailed ? 1 : 0;
+            s.ReadOnlySkips += record.ReadOnly ? 1 : 0;
             s.TotalCompileUs += record.CompileUs;
             if (record.CacheWriteUs > 0)
             {
