@@ -44,7 +44,7 @@ public sealed class LinkerLearningTests(ITestOutputHelper output) : IAsyncLifeti
         await cargo.CargoAsync(crate, env);
         var binary = Path.Combine(crate, "target", "debug", "app");
         Assert.Equal("lld", await ElfComment.LinkerOfAsync(binary));
-        var run = (await CommandRun.RunAsync(binary, [], crate, new Dictionary<string, string?>())).Succeeded("app");
+        var run = (await ProcessRun.RunAsync(binary, [], crate, new Dictionary<string, string?>())).Succeeded("app");
         Assert.Equal($"version {builds}\n", run.Stdout);
         // Both linkers really ran: mold for the links made before the switch, lld for shadow links and after it.
         Assert.Contains(stubs.Calls, c => c.StartsWith("ld.mold ", StringComparison.Ordinal) && !c.Contains("--version", StringComparison.Ordinal));

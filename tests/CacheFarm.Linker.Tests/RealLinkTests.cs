@@ -28,7 +28,7 @@ public sealed class RealLinkTests : IAsyncLifetime
             await cargo.CargoAsync(workspace, new Dictionary<string, string?> { ["CACHEFARM_LINKER"] = policy, ["CACHEFARM_LOG"] = log, ["CARGO_INCREMENTAL"] = "0" });
 
             var app = Path.Combine(workspace, "target", "debug", "fixapp");
-            var run = (await CommandRun.RunAsync(app, [], workspace, new Dictionary<string, string?>())).Succeeded($"fixapp linked under CACHEFARM_LINKER={policy}");
+            var run = (await ProcessRun.RunAsync(app, [], workspace, new Dictionary<string, string?>())).Succeeded($"fixapp linked under CACHEFARM_LINKER={policy}");
             expectedOutput ??= run.Stdout;
             Assert.Equal(expectedOutput, run.Stdout);
             Assert.Contains("answer=42", run.Stdout, StringComparison.Ordinal);

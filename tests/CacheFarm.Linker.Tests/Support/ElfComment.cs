@@ -1,3 +1,4 @@
+using CacheFarm.TestSupport;
 namespace CacheFarm.Linker.Tests.Support;
 
 /// <summary>
@@ -13,7 +14,7 @@ public static class ElfComment
         {
             return "mold";
         }
-        var systemLld = (await CommandRun.RunAsync(RustToolchain.Require("ld.lld", "lld"), ["--version"], "/", new Dictionary<string, string?>())).Stdout.Split(" (compatible", 2)[0].Trim();
+        var systemLld = (await ProcessRun.RunAsync(RustToolchain.Require("ld.lld", "lld"), ["--version"], "/", new Dictionary<string, string?>())).Stdout.Split(" (compatible", 2)[0].Trim();
         if (comment.Contains("Linker: " + systemLld, StringComparison.Ordinal))
         {
             return "lld";
@@ -22,5 +23,5 @@ public static class ElfComment
     }
 
     public static async Task<string> TextAsync(string binary) =>
-        (await CommandRun.RunAsync(RustToolchain.Require("readelf", "binutils"), ["-p", ".comment", binary], "/", new Dictionary<string, string?>())).Succeeded("readelf " + binary).Stdout;
+        (await ProcessRun.RunAsync(RustToolchain.Require("readelf", "binutils"), ["-p", ".comment", binary], "/", new Dictionary<string, string?>())).Succeeded("readelf " + binary).Stdout;
 }

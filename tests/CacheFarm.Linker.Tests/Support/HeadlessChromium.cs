@@ -1,3 +1,4 @@
+using CacheFarm.TestSupport;
 namespace CacheFarm.Linker.Tests.Support;
 
 /// <summary>Debian's chromium, headless, taking a screenshot of a local page with a fresh profile and no network use of its own.</summary>
@@ -7,7 +8,7 @@ public static class HeadlessChromium
     {
         var chromium = RustToolchain.Require("chromium", "chromium");
         Directory.CreateDirectory(profileDirectory);
-        var run = await CommandRun.RunAsync(chromium,
+        var run = await ProcessRun.RunAsync(chromium,
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--user-data-dir=" + profileDirectory, "--screenshot=" + pngFile,

@@ -1,3 +1,4 @@
+using CacheFarm.TestSupport;
 namespace CacheFarm.Linker.Tests.Support;
 
 /// <summary>A writable copy of a workspace (the shared workloads are read-only and must never be built in place).</summary>
@@ -8,8 +9,8 @@ public static class WorkspaceCopy
         Assert.True(Directory.Exists(source), $"{source} is missing");
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var none = new Dictionary<string, string?>();
-        (await CommandRun.RunAsync("/bin/cp", ["-r", source, destination], "/", none)).Succeeded("cp -r " + source);
-        (await CommandRun.RunAsync("/bin/chmod", ["-R", "u+w", destination], "/", none)).Succeeded("chmod " + destination);
+        (await ProcessRun.RunAsync("/bin/cp", ["-r", source, destination], "/", none)).Succeeded("cp -r " + source);
+        (await ProcessRun.RunAsync("/bin/chmod", ["-R", "u+w", destination], "/", none)).Succeeded("chmod " + destination);
         var target = Path.Combine(destination, "target");
         if (Directory.Exists(target))
         {

@@ -39,10 +39,10 @@ public sealed class WrappedCargo(DaemonProcess daemon, string clientDataDirector
     }
 
     /// <summary>Runs cargo (default: build) in <paramref name="workspace"/>; a failed build fails the test with cargo's output.</summary>
-    public async Task<CommandRun> CargoAsync(string workspace, IReadOnlyDictionary<string, string?>? extra = null, params string[] args) =>
-        (await CommandRun.RunAsync(RustToolchain.Cargo, args.Length == 0 ? ["build"] : args, workspace, Environment(extra))).Succeeded($"cargo {string.Join(' ', args)} in {workspace}");
+    public async Task<ProcessRun> CargoAsync(string workspace, IReadOnlyDictionary<string, string?>? extra = null, params string[] args) =>
+        (await ProcessRun.RunAsync(RustToolchain.Cargo, args.Length == 0 ? ["build"] : args, workspace, Environment(extra))).Succeeded($"cargo {string.Join(' ', args)} in {workspace}");
 
     /// <summary>Runs the published cachefarm (report, linker, …) with the same environment.</summary>
-    public Task<CommandRun> CachefarmAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? extra = null, params string[] args) =>
-        CommandRun.RunAsync(RepoPaths.Binary("cachefarm"), args, workingDirectory, Environment(extra));
+    public Task<ProcessRun> CachefarmAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? extra = null, params string[] args) =>
+        ProcessRun.RunAsync(RepoPaths.Binary("cachefarm"), args, workingDirectory, Environment(extra));
 }

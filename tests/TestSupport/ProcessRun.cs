@@ -1,14 +1,14 @@
 using System.Diagnostics;
 
-namespace CacheFarm.Linker.Tests.Support;
+namespace CacheFarm.TestSupport;
 
 /// <summary>A finished program run: exit code, output and wall time.</summary>
-public sealed record CommandRun(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+public sealed record ProcessRun(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(8);
 
     /// <summary>Runs a program with changes to the environment (null removes a variable); one overrunning the deadline is killed and fails the test.</summary>
-    public static async Task<CommandRun> RunAsync(string file, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    public static async Task<ProcessRun> RunAsync(string file, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -46,11 +46,11 @@ public sealed record CommandRun(int ExitCode, string Stdout, string Stderr, Time
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} ran past {Deadline.TotalMinutes} minutes");
         }
-        return new CommandRun(process.ExitCode, await stdout, await stderr, clock.Elapsed);
+        return new ProcessRun(process.ExitCode, await stdout, await stderr, clock.Elapsed);
     }
 
     /// <summary>Fails with the program's output unless it exited 0.</summary>
-    public CommandRun Succeeded(string what)
+    public ProcessRun Succeeded(string what)
     {
         if (ExitCode != 0)
         {
