@@ -1,4 +1,3 @@
-using CacheFarm.Client.Connection;
 using System.Diagnostics;
 using CacheFarm.Client.Rustc;
 using CacheFarm.Protos.V1;
@@ -53,7 +52,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         var result = await RustcRunner.RunCapturedAsync(invocation.RustcPath, compileArgs, invocation.Report?.Link.RunEnvironment, cancellationToken).ConfigureAwait(false);
         record.CompileUs = CompileReporter.Microseconds(result.Duration);
         record.CompileFailed = result.ExitCode != 0;
-        var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, ClientCredentials.FromEnvironment(invocation.Env), invocation.Env);
+        var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, session.Credentials, invocation.Env);
         record.ReadOnly = IsStorable(result) && call is not null && firstLevelKey is not null && readOnly.IsActive;
         if (IsStorable(result) && call is not null && firstLevelKey is not null && session.IsUsable && !record.ReadOnly)
         {

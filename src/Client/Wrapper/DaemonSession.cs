@@ -15,6 +15,9 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
 
     public DaemonEndpoint Endpoint { get; } = endpoint;
 
+    /// <summary>Token, TLS and entry key of this call, read from the environment once.</summary>
+    public ClientCredentials Credentials { get; } = ClientCredentials.FromEnvironment(env);
+
     /// <summary>Set after a call failed or timed out; later calls are skipped.</summary>
     public string? Failure { get; private set; }
 
@@ -41,7 +44,7 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
             deadline.CancelAfter(timeout);
             try
             {
-                _client ??= new CacheClient(Endpoint, @namespace, TimeSpan.FromSeconds(1), ClientCredentials.FromEnvironment(env));
+                _client ??= new CacheClient(Endpoint, @namespace, TimeSpan.FromSeconds(1), Credentials);
                 if (attempt == 0 && mayStartDaemon && MissingLocalSocket())
                 {
                     await StartDaemonAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Protos.Wire;
