@@ -17,8 +17,10 @@ public sealed class CacheClient : IDisposable
     private readonly ClientCredentials _credentials;
     private readonly TimeSpan _connectTimeout;
     private FastPathClient? _fast;
+    private bool _fastFailed;
     private GrpcConnection? _grpc;
     private int _untrustedEntries;
+    private bool _filesShared = true;
 
     public CacheClient(DaemonEndpoint endpoint, string @namespace = "", TimeSpan? connectTimeout = null, ClientCredentials? credentials = null)
     {
@@ -26,13 +28,12 @@ public sealed class CacheClient : IDisposable
         Namespace = @namespace;
         _credentials = credentials ?? ClientCredentials.None;
         _connectTimeout = connectTimeout ?? TimeSpan.FromSeconds(2);
-        _fast = FastPathClient.For(endpoint, _credentials);
     }
 
     public DaemonEndpoint Endpoint { get; }
 
     /// <summary>True while calls that have a fast-path form use it.</summary>
-    public bool UsesFastPath => _fast is not null;
+    public bool UsesFastPath => Fast is not null;
 
     public string Namespace { get; }
 
@@ -43,8 +44,59 @@ public sealed class CacheClient : IDisposable
     {
         var request = new FindMissingBlobsRequest { Namespace = Namespace };
         request.Digests.AddRange(digests);
-        var response = await Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        var response = await CallAsync(FastPathOp.FindMissingBlobs, request, FindMissingBlobsResponse.Parser,
+            () => Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return response.Missing;
+    }
+
+    /// <summary>
+    /// Stores a file whose digest is already known. A local daemon reads it straight from disk; otherwise (or
+    /// when the daemon cannot see the file, say from another container) the bytes are streamed.
+    /// </summary>
+    public async Task StoreFileAsync(ContentDigest digest, string path, CancellationToken cancellationToken)
+    {
+        if (TryFileCall(FastPathOp.StoreFile, digest, path, false, cancellationToken))
+        {
+            return;
+        }
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        await UploadAsync(digest, file, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> (which must not exist) with a blob's verified bytes; false when the daemon
+    /// does not have it. A local daemon writes the file itself; otherwise the bytes are streamed.
+    /// </summary>
+    public async Task<bool> RestoreFileAsync(ContentDigest digest, string path, bool executable, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (TryFileCall(FastPathOp.RestoreFile, digest, path, executable, cancellationToken))
+            {
+                // A daemon in another mount namespace would have written somewhere this process cannot see.
+                if (new FileInfo(path) is { Exists: true } written && written.Length == digest.Size)
+                {
+                    return true;
+                }
+                _filesShared = false;
+                File.Delete(path);
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return false;
+        }
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+        {
+            if (!await DownloadAsync(digest, file, cancellationToken).ConfigureAwait(false))
+            {
+                file.Close();
+                File.Delete(path);
+                return false;
+            }
+        }
+        File.SetUnixFileMode(path, OutputFileMode.Of(executable));
+        return true;
     }
 
     /// <summary>Uploads a stream whose digest is already known; returns true when the daemon already had it.</summary>
@@ -178,11 +230,17 @@ public sealed class CacheClient : IDisposable
         {
             EntrySignature.Sign(entry, Namespace, key, secret);
         }
-        await Grpc.Entries.PutEntryAsync(new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry }, Options(cancellationToken)).ConfigureAwait(false);
+        var request = new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry };
+        await CallAsync(FastPathOp.PutEntry, request, PutEntryResponse.Parser,
+            () => Grpc.Entries.PutEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<Stats> GetStatsAsync(CancellationToken cancellationToken) =>
-        await Grpc.Admin.GetStatsAsync(new GetStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
+    public async Task<Stats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        var request = new GetStatsRequest();
+        return await CallAsync(FastPathOp.GetStats, request, Stats.Parser,
+            () => Grpc.Admin.GetStatsAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<Stats> ZeroStatsAsync(CancellationToken cancellationToken) =>
         await Grpc.Admin.ZeroStatsAsync(new ZeroStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
@@ -201,7 +259,7 @@ public sealed class CacheClient : IDisposable
     private async Task<T> CallAsync<T>(FastPathOp op, Google.Protobuf.IMessage request, Google.Protobuf.MessageParser<T> parser, Func<Task<T>> grpc, CancellationToken cancellationToken)
         where T : Google.Protobuf.IMessage<T>
     {
-        if (_fast is { } fast)
+        if (Fast is { } fast)
         {
             try
             {
@@ -210,11 +268,50 @@ public sealed class CacheClient : IDisposable
             catch (IOException) when (!cancellationToken.IsCancellationRequested)
             {
                 // A daemon without a working fast path (an older one, a stale socket) still speaks gRPC.
-                fast.Dispose();
-                _fast = null;
+                DropFastPath(fast);
             }
         }
         return await grpc().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks a local daemon to move a blob between its store and a file; false when that is not possible here
+    /// (no fast path, or a daemon that cannot see this process's files), so the caller moves the bytes itself.
+    /// A file the daemon read differently (another container's file at that path) fails its digest check and
+    /// is streamed instead, where the check decides again.
+    /// </summary>
+    private bool TryFileCall(FastPathOp op, ContentDigest digest, string path, bool executable, CancellationToken cancellationToken)
+    {
+        if (!_filesShared || Fast is not { } fast)
+        {
+            return false;
+        }
+        var request = new FileBlobRequest { Namespace = Namespace, Digest = digest.ToProto(), Path = Path.GetFullPath(path), Executable = executable };
+        try
+        {
+            FastPathClient.Parse(fast.Call(op, request, cancellationToken), FileBlobResponse.Parser);
+            return true;
+        }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            DropFastPath(fast);
+            return false;
+        }
+        catch (RpcException e) when (op == FastPathOp.StoreFile && e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+        {
+            _filesShared = false;
+            return false;
+        }
+    }
+
+    /// <summary>Looked for until found: a daemon started by this process creates its socket after the client exists.</summary>
+    private FastPathClient? Fast => _fast ??= _fastFailed ? null : FastPathClient.For(Endpoint, _credentials);
+
+    private void DropFastPath(FastPathClient fast)
+    {
+        fast.Dispose();
+        _fast = null;
+        _fastFailed = true;
     }
 
     /// <summary>Created on the first call that needs it: a hit served by the fast path never pays for HTTP/2.</summary>

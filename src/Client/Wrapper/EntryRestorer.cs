@@ -49,14 +49,12 @@ public static class EntryRestorer
             }
             foreach (var o in outputs.Where(o => o.Digest.Size > ProducedOutput.InlineLimit))
             {
-                await using (var file = new FileStream(o.Temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                // A temp file left by a killed process that had this PID would make the restore refuse to clobber it.
+                File.Delete(o.Temp);
+                if (!await client.RestoreFileAsync(o.Digest, o.Temp, o.Output.Executable, cancellationToken).ConfigureAwait(false))
                 {
-                    if (!await client.DownloadAsync(o.Digest, file, cancellationToken).ConfigureAwait(false))
-                    {
-                        throw new InvalidDataException($"blob {o.Digest} of {o.Output.Path} is missing");
-                    }
+                    throw new InvalidDataException($"blob {o.Digest} of {o.Output.Path} is missing");
                 }
-                File.SetUnixFileMode(o.Temp, Mode(o.Output.Executable));
                 bytes += o.Digest.Size;
             }
             foreach (var o in outputs)
@@ -94,12 +92,8 @@ public static class EntryRestorer
     private static void WriteFile(string path, byte[] data, bool executable)
     {
         File.WriteAllBytes(path, data);
-        File.SetUnixFileMode(path, Mode(executable));
+        File.SetUnixFileMode(path, OutputFileMode.Of(executable));
     }
-
-    private static UnixFileMode Mode(bool executable) =>
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead
-        | (executable ? UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : 0);
 
     // The daemon answers BatchReadBlobs with at most 4 MiB; stay under that.
     private static IEnumerable<List<PendingOutput>> Batches(

@@ -45,8 +45,7 @@ public static class EntryStorer
         }
         foreach (var output in toSend.Where(o => o.Content is null))
         {
-            await using var file = new FileStream(output.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            await client.UploadAsync(output.Digest, file, cancellationToken).ConfigureAwait(false);
+            await client.StoreFileAsync(output.Digest, output.FullPath, cancellationToken).ConfigureAwait(false);
             uploaded += output.Digest.Size;
         }
         var entry = new Entry

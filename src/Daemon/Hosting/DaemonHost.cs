@@ -76,9 +76,14 @@ internal static class DaemonHost
         builder.Services.AddSingleton<CompileCounters>();
         builder.Services.AddSingleton<EntryReads>();
         builder.Services.AddSingleton<BatchBlobReads>();
+        builder.Services.AddSingleton<MissingBlobs>();
+        builder.Services.AddSingleton<BlobUploads>();
+        builder.Services.AddSingleton<EntryWrites>();
+        builder.Services.AddSingleton<StatsSnapshot>();
         if (settings.Socket is { } mainSocket && tokens is null)
         {
             // The fast path carries no credentials, so it only exists where the socket's mode is the guard.
+            builder.Services.AddSingleton<LocalFileBlobs>();
             builder.Services.AddSingleton<FastPathDispatcher>();
             builder.Services.AddHostedService(sp => new FastPathServer(
                 FastPathProtocol.SocketFor(mainSocket), sp.GetRequiredService<FastPathDispatcher>(), sp.GetRequiredService<ILogger<FastPathServer>>()));

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
 using Grpc.Core;
@@ -9,11 +7,8 @@ namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.Admin</c> service: stats, zeroing them, build reports, and shutting the daemon down.</summary>
 public sealed class AdminService(
-    ICacheStore store, RequestCounters counters, CompileCounters compiles, RecentActivityWindow recent, BuildReportStore builds, IHostApplicationLifetime lifetime) : Admin.AdminBase
+    ICacheStore store, RequestCounters counters, CompileCounters compiles, RecentActivityWindow recent, BuildReportStore builds, StatsSnapshot snapshot, IHostApplicationLifetime lifetime) : Admin.AdminBase
 {
-    private static readonly string Version =
-        typeof(AdminService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
     public override Task<Stats> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(Snapshot());
 
     public override Task<Stats> ZeroStats(ZeroStatsRequest request, ServerCallContext context)
@@ -46,19 +41,5 @@ public sealed class AdminService(
     public override Task<BuildReports> GetBuildReports(GetBuildReportsRequest request, ServerCallContext context) =>
         Task.FromResult(builds.Recent(request.Limit, request.BuildIdPrefix));
 
-    private Stats Snapshot()
-    {
-        var stats = new Stats
-        {
-            Version = Version,
-            UptimeSeconds = (long)(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds,
-            Requests = counters.Snapshot(),
-            SinceUnixMs = counters.SinceUnixMs,
-            Compiles = compiles.Snapshot(),
-            Recent = recent.Current(),
-            Pid = Environment.ProcessId,
-        };
-        stats.Tiers.AddRange(store.GetTierStats());
-        return stats;
-    }
+    private Stats Snapshot() => snapshot.Take();
 }

@@ -9,29 +9,10 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.BlobStore</c> service: verified, streamed blob reads and writes.</summary>
-public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters, CacheMetrics metrics, StreamLimits limits, BatchBlobReads batchReads) : BlobStoreServiceBase
+public sealed class BlobStoreService(ICacheStore store, RequestCounters counters, CacheMetrics metrics, StreamLimits limits, BatchBlobReads batchReads, MissingBlobs missingBlobs, BlobUploads uploads) : BlobStoreServiceBase
 {
-    public const int MaxDigestsPerRequest = 10_000;
-
-    public override async Task<FindMissingBlobsResponse> FindMissingBlobs(FindMissingBlobsRequest request, ServerCallContext context)
-    {
-        var ns = RequestArguments.Namespace(request.Namespace, context);
-        if (request.Digests.Count > MaxDigestsPerRequest)
-        {
-            throw RequestArguments.Invalid($"digests: at most {MaxDigestsPerRequest} per request, got {request.Digests.Count}");
-        }
-        Interlocked.Increment(ref counters.FindMissingCalls);
-        var response = new FindMissingBlobsResponse();
-        for (var i = 0; i < request.Digests.Count; i++)
-        {
-            var digest = RequestArguments.Digest(request.Digests[i], $"digests[{i}]");
-            if (!await store.ContainsBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false))
-            {
-                response.Missing.Add(request.Digests[i]);
-            }
-        }
-        return response;
-    }
+    public override Task<FindMissingBlobsResponse> FindMissingBlobs(FindMissingBlobsRequest request, ServerCallContext context) =>
+        missingBlobs.FindAsync(RequestArguments.Namespace(request.Namespace, context), request.Digests, context.CancellationToken);
 
     public override async Task ReadBlob(ReadBlobRequest request, IServerStreamWriter<BlobChunk> responseStream, ServerCallContext context)
     {
@@ -83,64 +64,15 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
         using var first = requestStream.Current;
         var ns = RequestArguments.Namespace(first.Namespace, context);
         var digest = RequestArguments.Digest(first.Digest);
-        var upload = new VerifiedUpload(store, writeLocks, ns, digest);
-        try
-        {
-            var outcome = await upload.RunAsync(FramesAfter(first, requestStream, limits.IdleTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
-            CountWrite(outcome, digest);
-            return new WriteBlobResponse { CommittedSize = digest.Size, AlreadyPresent = outcome == UploadOutcome.AlreadyPresent };
-        }
-        catch (RpcException)
-        {
-            Interlocked.Increment(ref counters.BlobWriteRejections);
-            throw;
-        }
+        var outcome = await uploads.StoreAsync(ns, digest, FramesAfter(first, requestStream, limits.IdleTimeout, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new WriteBlobResponse { CommittedSize = digest.Size, AlreadyPresent = outcome == UploadOutcome.AlreadyPresent };
     }
 
     public override Task<BatchReadBlobsResponse> BatchReadBlobs(BatchReadBlobsRequest request, ServerCallContext context) =>
         batchReads.ReadAsync(RequestArguments.Namespace(request.Namespace, context), request.Digests, context.CancellationToken);
 
-    public override async Task<BatchUpdateBlobsResponse> BatchUpdateBlobs(BatchUpdateBlobsRequest request, ServerCallContext context)
-    {
-        var ns = RequestArguments.Namespace(request.Namespace, context);
-        var response = new BatchUpdateBlobsResponse();
-        for (var i = 0; i < request.Items.Count; i++)
-        {
-            var item = request.Items[i];
-            var result = new BatchUpdateBlobsResponse.Types.Item { Digest = item.Digest };
-            response.Items.Add(result);
-            if (!ContentDigest.TryParse(item.Digest, out var digest, out var error, $"items[{i}].digest"))
-            {
-                result.Status = ItemStatuses.Of(StatusCode.InvalidArgument, error);
-                Interlocked.Increment(ref counters.BlobWriteRejections);
-                continue;
-            }
-            try
-            {
-                var upload = new VerifiedUpload(store, writeLocks, ns, digest);
-                var outcome = await upload.RunAsync(Single(item.Data.Memory), context.CancellationToken).ConfigureAwait(false);
-                CountWrite(outcome, digest);
-                result.Status = ItemStatuses.Ok;
-            }
-            catch (RpcException e)
-            {
-                Interlocked.Increment(ref counters.BlobWriteRejections);
-                result.Status = ItemStatuses.Of(e.StatusCode, e.Status.Detail);
-            }
-        }
-        return response;
-    }
-
-    private void CountWrite(UploadOutcome outcome, ContentDigest digest)
-    {
-        if (outcome == UploadOutcome.AlreadyPresent)
-        {
-            Interlocked.Increment(ref counters.BlobWritesDeduplicated);
-            return;
-        }
-        Interlocked.Increment(ref counters.BlobWrites);
-        Interlocked.Add(ref counters.BytesWritten, digest.Size);
-    }
+    public override Task<BatchUpdateBlobsResponse> BatchUpdateBlobs(BatchUpdateBlobsRequest request, ServerCallContext context) =>
+        uploads.StoreBatchAsync(RequestArguments.Namespace(request.Namespace, context), request.Items, context.CancellationToken);
 
     /// <summary>The data of an upload's frames; a client that goes quiet for the idle timeout is cut off.</summary>
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> FramesAfter(
@@ -168,13 +100,6 @@ public sealed class BlobStoreService(ICacheStore store, BlobWriteLocks writeLock
             yield return frame.Data.Data;
         }
     }
-
-#pragma warning disable CS1998 // A one-item stream has nothing to await.
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Single(ReadOnlyMemory<byte> data)
-    {
-        yield return data;
-    }
-#pragma warning restore CS1998
 
     private static RpcException NotFound(ContentDigest digest) =>
         new(new Status(StatusCode.NotFound, $"blob {digest.Hex}/{digest.Size} not found"));

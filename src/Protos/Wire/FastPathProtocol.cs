@@ -2,8 +2,9 @@ namespace CacheFarm.Protos.Wire;
 
 /// <summary>
 /// The local fast path: length-prefixed protobuf frames on a private Unix socket beside the daemon's main
-/// one, for the few calls a cache hit makes. It exists because a short-lived wrapper process spends more
-/// time bringing up an HTTP/2 client than the calls themselves take; the messages are the gRPC contract's.
+/// one, for the calls a wrapper makes on a hit or a miss. It exists because a short-lived wrapper process
+/// spends more time bringing up an HTTP/2 client than the calls themselves take; the messages are the gRPC
+/// contract's, plus file moves that only make sense on the daemon's own host.
 /// </summary>
 /// <remarks>
 /// Request: u32 little-endian length of what follows, one <see cref="FastPathOp"/> byte, the request message.
@@ -31,4 +32,22 @@ public enum FastPathOp : byte
 
     /// <summary>CompileRecord → RecordCompileResponse.</summary>
     RecordCompile = 3,
+
+    /// <summary>FindMissingBlobsRequest → FindMissingBlobsResponse.</summary>
+    FindMissingBlobs = 4,
+
+    /// <summary>BatchUpdateBlobsRequest → BatchUpdateBlobsResponse.</summary>
+    BatchUpdateBlobs = 5,
+
+    /// <summary>PutEntryRequest → PutEntryResponse.</summary>
+    PutEntry = 6,
+
+    /// <summary>FileBlobRequest → FileBlobResponse: the daemon reads the named file into the store.</summary>
+    StoreFile = 7,
+
+    /// <summary>FileBlobRequest → FileBlobResponse: the daemon writes the blob into a new file at the named path.</summary>
+    RestoreFile = 8,
+
+    /// <summary>GetStatsRequest → Stats.</summary>
+    GetStats = 9,
 }

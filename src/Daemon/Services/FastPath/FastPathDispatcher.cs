@@ -11,7 +11,7 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services.FastPath;
 
 /// <summary>Runs fast-path calls through the same code as their gRPC twins, with the same counters and metrics.</summary>
-internal sealed class FastPathDispatcher(EntryReads entries, BatchBlobReads blobs, CompileCounters compiles, RequestCounters counters, CacheMetrics metrics, ReadinessGate readiness, IdleShutdown idle)
+internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWrites, BatchBlobReads blobs, MissingBlobs missingBlobs, BlobUploads uploads, LocalFileBlobs files, StatsSnapshot stats, CompileCounters compiles, RequestCounters counters, CacheMetrics metrics, ReadinessGate readiness, IdleShutdown idle)
 {
     public async Task<(StatusCode Status, byte[] Body)> DispatchAsync(FastPathOp op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -29,6 +29,12 @@ internal sealed class FastPathDispatcher(EntryReads entries, BatchBlobReads blob
                 FastPathOp.GetEntry => await GetEntryAsync(GetEntryRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
                 FastPathOp.BatchReadBlobs => await BatchReadAsync(BatchReadBlobsRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
                 FastPathOp.RecordCompile => RecordCompile(CompileRecord.Parser.ParseFrom(payload.Span)),
+                FastPathOp.FindMissingBlobs => await FindMissingAsync(FindMissingBlobsRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
+                FastPathOp.BatchUpdateBlobs => await BatchUpdateAsync(BatchUpdateBlobsRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
+                FastPathOp.PutEntry => await PutEntryAsync(PutEntryRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
+                FastPathOp.StoreFile => await StoreFileAsync(FileBlobRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
+                FastPathOp.GetStats => stats.Take(),
+                FastPathOp.RestoreFile => await RestoreFileAsync(FileBlobRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
                 _ => throw new RpcException(new Status(StatusCode.Unimplemented, $"unknown fast-path call {(byte)op}")),
             };
             return (StatusCode.OK, response.ToByteArray());
@@ -60,6 +66,24 @@ internal sealed class FastPathDispatcher(EntryReads entries, BatchBlobReads blob
 
     private Task<BatchReadBlobsResponse> BatchReadAsync(BatchReadBlobsRequest request, CancellationToken cancellationToken) =>
         blobs.ReadAsync(Namespace(request.Namespace), request.Digests, cancellationToken);
+
+    private Task<FindMissingBlobsResponse> FindMissingAsync(FindMissingBlobsRequest request, CancellationToken cancellationToken) =>
+        missingBlobs.FindAsync(Namespace(request.Namespace), request.Digests, cancellationToken);
+
+    private Task<BatchUpdateBlobsResponse> BatchUpdateAsync(BatchUpdateBlobsRequest request, CancellationToken cancellationToken) =>
+        uploads.StoreBatchAsync(Namespace(request.Namespace), request.Items, cancellationToken);
+
+    private async Task<PutEntryResponse> PutEntryAsync(PutEntryRequest request, CancellationToken cancellationToken)
+    {
+        await entryWrites.PutAsync(Namespace(request.Namespace), RequestArguments.EntryKey(request.Key), request.Entry, cancellationToken).ConfigureAwait(false);
+        return new PutEntryResponse();
+    }
+
+    private Task<FileBlobResponse> StoreFileAsync(FileBlobRequest request, CancellationToken cancellationToken) =>
+        files.StoreAsync(Namespace(request.Namespace), request, cancellationToken);
+
+    private Task<FileBlobResponse> RestoreFileAsync(FileBlobRequest request, CancellationToken cancellationToken) =>
+        files.RestoreAsync(Namespace(request.Namespace), request, cancellationToken);
 
     private RecordCompileResponse RecordCompile(CompileRecord record)
     {

@@ -1,0 +1,55 @@
+using CacheFarm.Daemon.Storage;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+using Grpc.Core;
+
+namespace CacheFarm.Daemon.Services;
+
+/// <summary>Entry writes for every front door: an entry is stored only when every output it names is already stored.</summary>
+public sealed class EntryWrites(ICacheStore store, RequestCounters counters)
+{
+    public const int MaxOutputs = 10_000;
+
+    public async Task PutAsync(NamespaceId ns, byte[] key, Entry? entry, CancellationToken cancellationToken)
+    {
+        if (entry is null)
+        {
+            throw RequestArguments.Invalid("entry is missing");
+        }
+        if (entry.Outputs.Count > MaxOutputs)
+        {
+            throw RequestArguments.Invalid($"entry.outputs: at most {MaxOutputs} outputs, got {entry.Outputs.Count}");
+        }
+        var missing = new List<string>();
+        for (var i = 0; i < entry.Outputs.Count; i++)
+        {
+            var output = entry.Outputs[i];
+            if (!OutputPath.IsSafeRelative(output.Path))
+            {
+                throw RequestArguments.Invalid($"entry.outputs[{i}].path must be a relative path without '..' segments, got '{output.Path}'");
+            }
+            var digest = RequestArguments.Digest(output.Digest, $"entry.outputs[{i}].digest");
+            if (!await store.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false))
+            {
+                missing.Add($"{output.Path} ({digest.Hex}/{digest.Size})");
+            }
+        }
+        if (missing.Count > 0)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "upload these blobs before the entry: " + string.Join(", ", missing)));
+        }
+        try
+        {
+            await store.PutEntryAsync(ns, key, entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            throw RequestArguments.Invalid(e.Message);
+        }
+        catch (StorageFullException e)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
+        }
+        Interlocked.Increment(ref counters.EntryPuts);
+    }
+}
