@@ -9,6 +9,17 @@ public static class DaemonLauncher
     /// <summary>How long a daemon started by a build waits, idle, before it exits (sccache's default, 600 s).</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(600);
 
+    // A daemon started here shares the cores with the build it serves. Idle thread-pool workers must not spin
+    // waiting for the next request (on two cores that took a quarter of the daemon's CPU during a cold build),
+    // one GC heap is plenty, and profile-guided re-JIT spends CPU in exactly the build it would speed up.
+    // A value the user set wins.
+    private static readonly (string Name, string Value)[] SharedCoreRuntime =
+    [
+        ("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0"),
+        ("DOTNET_gcServer", "0"),
+        ("DOTNET_TieredPGO", "0"),
+    ];
+
     /// <summary>Finds the daemon binary: <c>CACHEFARM_DAEMON</c>, next to this executable, or on PATH.</summary>
     public static string? FindDaemonBinary(Func<string, string?> env)
     {
@@ -84,12 +95,27 @@ public static class DaemonLauncher
             },
             Environment = { ["CACHEFARM_DAEMON_LOG"] = log },
         };
+        if (string.IsNullOrEmpty(env("CACHEFARM_LISTEN")))
+        {
+            // It serves this user through the socket. A TCP port would be open to every local user and would
+            // collide between users and between data directories, failing the second daemon to start.
+            start.ArgumentList.Add("--listen");
+            start.ArgumentList.Add("none");
+        }
+        foreach (var (name, value) in SharedCoreRuntime)
+        {
+            if (string.IsNullOrEmpty(env(name)))
+            {
+                start.Environment[name] = value;
+            }
+        }
         using (var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {daemon}"))
         {
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < wait)
             {
-                if (await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
+                // Nothing can answer before the socket exists; checking for it first keeps the wait to a few stat calls.
+                if (File.Exists(endpoint.SocketPath) && await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -97,7 +123,7 @@ public static class DaemonLauncher
                 {
                     throw new InvalidOperationException($"cachefarmd exited with code {process.ExitCode}; see {log}");
                 }
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
         }
         throw new InvalidOperationException($"cachefarmd did not become ready within {wait.TotalSeconds:0} s; see {log}");
