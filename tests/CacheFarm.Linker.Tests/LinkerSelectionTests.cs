@@ -63,6 +63,20 @@ public sealed class LinkerSelectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Auto_never_makes_a_build_script_or_a_proc_macro_wait_for_a_shadow_link()
+    {
+        var buildScript = await PlanAsync("auto", ["--crate-name", "build_script_build", "--edition=2021", "build.rs", "--crate-type", "bin", "--emit=dep-info,link", "--out-dir", _temp.Path]);
+        var procMacro = await PlanAsync("auto", ["--crate-name", "derive", "--edition=2021", "src/lib.rs", "--crate-type", "proc-macro", "--emit=dep-info,link", "--out-dir", _temp.Path]);
+
+        foreach (var plan in new[] { buildScript, procMacro })
+        {
+            Assert.Equal("rust-lld", plan.Linker);
+            Assert.True(plan.RunEnvironment.ContainsKey(LinkShimEnvironment.Driver), "the link is still timed");
+            Assert.False(plan.RunEnvironment.ContainsKey(LinkShimEnvironment.Trial), "a build tool got a shadow link");
+        }
+    }
+
+    [Fact]
     public async Task Off_crates_that_do_not_link_probes_and_other_targets_are_left_alone()
     {
         var off = await PlanAsync("off", BinCompile());

@@ -5,7 +5,8 @@ namespace CacheFarm.Client.Linker;
 /// <summary>
 /// Plans the link of one rustc call: nothing when it does not link, the target is not x86_64/aarch64 Linux (gnu),
 /// CACHEFARM_LINKER=off, or the user replaced the linker driver; timing only when the user chose the linker some
-/// other way; otherwise the policy's linker, timed through the shim, with a shadow link when auto is measuring.
+/// other way; otherwise the policy's linker, timed through the shim, with a shadow link when auto is measuring
+/// (never for build scripts and proc-macros).
 /// A problem here (no cc, an unreadable file) leaves the link to rustc: it never fails a build.
 /// </summary>
 public static class LinkerSetup
@@ -57,7 +58,9 @@ public static class LinkerSetup
             {
                 return LinkPlan.Timed(choice.Candidate.Display, choice.Reason, choice.Candidate.RustcArgs, shim, driver.Binary.Path, timesFile, null, null);
             }
-            var trial = TrialPlanner.Pick(autoCandidates, choice.Candidate, learning, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            // Shadow links measure what a developer waits on again and again: binaries, tests, dylibs. Build scripts and
+            // proc-macros link once per clean build, on its critical path, and are too small to weigh in the ranking.
+            var trial = args.IsBuildTool ? null : TrialPlanner.Pick(autoCandidates, choice.Candidate, learning, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             var context = new LearningContext(dataDirectory, autoCandidates, choice.Candidate);
             return LinkPlan.Timed(choice.Candidate.Display, choice.Reason, choice.Candidate.RustcArgs, shim, driver.Binary.Path, timesFile, trial, context);
         }

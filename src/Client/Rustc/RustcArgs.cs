@@ -69,6 +69,10 @@ public sealed class RustcArgs
 
     public bool EmitsKind(string kind) => EmitKinds.Contains(kind);
 
+    /// <summary>A build script or a proc-macro: a program linked once per clean build, only to run during the build.</summary>
+    public bool IsBuildTool =>
+        CrateName?.StartsWith("build_script_", StringComparison.Ordinal) == true || CrateTypes.Contains("proc-macro");
+
     /// <summary>True when rustc will run a linker: a bin, test harness, dylib, cdylib or proc-macro with <c>link</c> emitted.</summary>
     public bool Links =>
         EmitsKind("link") && (Test || CrateTypes.Count == 0 || CrateTypes.Exists(t => t is "bin" or "dylib" or "cdylib" or "proc-macro"));
