@@ -56,6 +56,8 @@ public static class DaemonSettingsLoader
             (s, v) => s with { Redis = s.Redis with { User = None(v) } }, "SCCACHE_REDIS_USERNAME"),
         new("redis_password", "CACHEFARM_REDIS_PASSWORD", "redis-password", "Redis password, instead of one in the endpoint (default none)",
             (s, v) => s with { Redis = s.Redis with { Password = None(v) } }, "SCCACHE_REDIS_PASSWORD"),
+        new("redis_ca", "CACHEFARM_REDIS_CA", "redis-ca", "PEM file of the CA that signs the Redis server's TLS certificate (default: the system's trust store)",
+            (s, v) => s with { Redis = s.Redis with { CaFile = None(v) is { } ca ? ExistingFile(ca, "redis_ca") : null } }),
         new("redis_db", "CACHEFARM_REDIS_DB", "redis-db", "Redis database number (default 0)",
             (s, v) => s with { Redis = s.Redis with { Database = (int)Number(v, "redis_db", min: 0) } }, "SCCACHE_REDIS_DB"),
         new("redis_mode", "CACHEFARM_REDIS_MODE", "redis-mode", "Redis tier mode: read-write, read-only, write-only or off (default read-write)",
@@ -235,6 +237,9 @@ public static class DaemonSettingsLoader
     }
 
     private static string? None(string value) => value is "none" or "" ? null : value;
+
+    private static string ExistingFile(string value, string key) =>
+        File.Exists(value) ? Path.GetFullPath(value) : throw new SettingsException($"{key}: no such file '{value}'");
 
     private static TierMode Mode(string value, string key) =>
         TierModeExtensions.TryParse(value, out var mode) ? mode : throw new SettingsException($"{key}: '{value}' is not read-write, read-only, write-only or off");

@@ -18,6 +18,11 @@ internal sealed class RedisTier : IRemoteTier
         config.User = options.User ?? config.User;
         config.Password = options.Password ?? config.Password;
         config.DefaultDatabase = options.Database ?? config.DefaultDatabase;
+        if (options.CaFile is { } ca)
+        {
+            // Trusts that CA for the Redis connection only, not for the daemon's other TLS.
+            config.TrustIssuer(ca);
+        }
         var timeoutMs = (int)options.Timeout.TotalMilliseconds;
         // Never wait for Redis at startup, never queue commands while it is away: a cache that is
         // down must cost a build nothing but a fast miss.

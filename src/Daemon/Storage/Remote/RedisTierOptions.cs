@@ -25,6 +25,9 @@ public sealed record RedisTierOptions
 
     public int? Database { get; init; }
 
+    /// <summary>PEM file of the CA that signs the Redis server's TLS certificate; null trusts the system's store.</summary>
+    public string? CaFile { get; init; }
+
     /// <summary>Deadline of one Redis command (and of connecting).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
 
