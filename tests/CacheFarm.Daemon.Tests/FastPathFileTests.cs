@@ -109,6 +109,38 @@ public sealed class FastPathFileTests : IAsyncLifetime
         Assert.Equal(good, (await local.BatchReadAsync([ContentDigest.Of(good)], default))[ContentDigest.Of(good)]);
     }
 
+    [Fact]
+    public async Task A_daemon_that_cannot_see_the_clients_files_still_gets_and_gives_them_through_the_socket()
+    {
+        var work = _dir.Combine("work");
+        Directory.CreateDirectory(work);
+        var socket = _dir.Combine("apart.sock");
+        await using var apart = await DaemonProcess.StartWithoutSeeingAsync(work, _dir.Combine("apart-data"), "--socket", socket);
+        var data = BlobData.Random(3 << 20, seed: 19);
+        var digest = ContentDigest.Of(data);
+        var source = Path.Combine(work, "libbig.rlib");
+        await File.WriteAllBytesAsync(source, data);
+        using (var fast = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None)!)
+        {
+            // The daemon really does not see the file: asked directly, it answers NOT_FOUND.
+            var unseen = fast.Call(FastPathOp.StoreFile, new FileBlobRequest { Digest = digest.ToProto(), Path = source }, default);
+            Assert.Equal(StatusCode.NotFound, unseen.Status);
+        }
+        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + socket));
+
+        await local.StoreFileAsync(digest, source, default);
+        Assert.Empty(await local.FindMissingAsync([digest.ToProto()], default));
+
+        var restored = Path.Combine(work, ".libbig.rlib.tmp");
+        Assert.True(await local.RestoreFileAsync(digest, restored, executable: false, default));
+        Assert.Equal(data, await File.ReadAllBytesAsync(restored));
+        Assert.Equal(OutputFileMode.Of(executable: false), File.GetUnixFileMode(restored));
+        Assert.True(local.UsesFastPath, "messages should still use the fast path");
+        var stats = await local.GetStatsAsync(default);
+        Assert.Equal(1, stats.Requests.BlobWrites);
+        Assert.Equal(0, stats.Requests.BlobWriteRejections);
+    }
+
     private FastPathClient NewFastPath() =>
         FastPathClient.For(DaemonEndpoint.Parse("unix:" + Socket), ClientCredentials.None) ?? throw new InvalidOperationException("no fast path");
 

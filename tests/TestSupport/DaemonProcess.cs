@@ -57,6 +57,17 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public static Task<DaemonProcess> StartWithMetricsAsync(string dataDirectory, params string[] extraArgs) =>
         StartAsync(dataDirectory, FreePort.Next(), extraArgs);
 
+    /// <summary>
+    /// Starts cachefarmd in a mount namespace of its own where <paramref name="hiddenDirectory"/> is an empty
+    /// tmpfs: a daemon that shares the client's socket but not its files, as from another container.
+    /// </summary>
+    public static async Task<DaemonProcess> StartWithoutSeeingAsync(string hiddenDirectory, string dataDirectory, params string[] extraArgs)
+    {
+        var daemon = Spawn(dataDirectory, null, extraArgs, hiddenDirectory);
+        await daemon.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return daemon;
+    }
+
     /// <summary>Starts the process without waiting for it to be ready (for tests that watch it come up).</summary>
     public static DaemonProcess Launch(string dataDirectory, int metricsPort) => Spawn(dataDirectory, metricsPort, []);
 
@@ -67,16 +78,27 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
-    private static DaemonProcess Spawn(string dataDirectory, int? metricsPort, string[] extraArgs)
+    private static DaemonProcess Spawn(string dataDirectory, int? metricsPort, string[] extraArgs, string? hiddenDirectory = null)
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo(RepoPaths.Binary("cachefarmd"))
+        var start = new ProcessStartInfo(hiddenDirectory is null ? RepoPaths.Binary("cachefarmd") : "/usr/bin/unshare")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            ArgumentList = { "--data-dir", dataDirectory, "--listen", $"127.0.0.1:{port}" },
         };
+        if (hiddenDirectory is not null)
+        {
+            // unshare and sh both exec, so the pid the test holds is cachefarmd's.
+            foreach (var arg in new[] { "--mount", "/bin/sh", "-c", "mount -t tmpfs none \"$0\" && exec \"$@\"", hiddenDirectory, RepoPaths.Binary("cachefarmd") })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+        foreach (var arg in new[] { "--data-dir", dataDirectory, "--listen", $"127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
         if (!extraArgs.Contains("--socket"))
         {
             start.ArgumentList.Add("--no-socket");
