@@ -31,7 +31,9 @@ case "${1:-}" in
   *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
 esac
 
-die() { echo "run-loadgen: $*" >&2; exit 1; }
+tool=run-loadgen
+# shellcheck source=perf/lib/loopback-servers.sh
+source "$repo/perf/lib/loopback-servers.sh"
 
 command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
 [[ -x "$cachefarmd" ]] || die "$cachefarmd not found; publish it with: cd $repo && dotnet publish src/Daemon -c Release -o artifacts/bin"
@@ -50,22 +52,10 @@ cleanup() {
     kill -TERM "$loadgen_pid" 2>/dev/null || true
     wait "$loadgen_pid" 2>/dev/null || true
   fi
-  for pid in $daemon_pid $redis_pid; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in $daemon_pid $redis_pid; do
-    # Give each server 10 s to stop (cachefarmd checkpoints on SIGTERM), then insist.
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.2
-    done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  # shellcheck disable=SC2086  # empty pids vanish
+  stop_pids $daemon_pid $redis_pid
   if [[ $status -ne 0 && $status -ne 130 && $status -ne 143 ]]; then
-    for log in "$scratch"/*.log; do
-      [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")" >&2; tail -n 20 "$log" >&2; }
-    done
+    show_logs "$scratch"
   fi
   rm -rf "$scratch"
   exit "$status"
@@ -73,30 +63,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# A loopback port nobody is listening on (bash's /dev/tcp connect fails): good enough for a private run.
-free_port() {
-  local port
-  for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
-    if [[ "$port" != "${1:-}" ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "no free loopback port found"
-}
-
-# Waits (bounded) until a log file shows a line, or the process died.
-wait_for_line() {
-  local pid=$1 log=$2 pattern=$3 seconds=$4
-  for _ in $(seq 1 $((seconds * 5))); do
-    grep -q "$pattern" "$log" 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || die "$(basename "$log" .log) exited before it was ready"
-    sleep 0.2
-  done
-  die "$(basename "$log" .log) not ready after ${seconds} s"
-}
 
 # Runs the load generator in the background and waits, so that a signal to this script is handled
 # at once (bash runs traps only between foreground commands) and forwarded by cleanup.

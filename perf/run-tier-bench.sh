@@ -19,7 +19,9 @@ warmup="${WARMUP:-5}"
 duration="${DURATION:-10}"
 rounds="${ROUNDS:-3}"
 
-die() { echo "run-tier-bench: $*" >&2; exit 1; }
+tool=run-tier-bench
+# shellcheck source=perf/lib/loopback-servers.sh
+source "$repo/perf/lib/loopback-servers.sh"
 command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
 [[ -x "$cachefarmd" ]] || die "$cachefarmd not found; publish it: dotnet publish src/Daemon -c Release -o artifacts/bin"
 
@@ -29,40 +31,14 @@ pids=()
 # shellcheck disable=SC2317  # invoked through trap
 cleanup() {
   local status=$?
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ $status -ne 0 ]]; then
-    for log in "$scratch"/*.log; do [[ -f "$log" ]] && { echo "--- $(basename "$log")" >&2; tail -n 15 "$log" >&2; }; done
-  fi
+  stop_pids "${pids[@]}"
+  [[ $status -eq 0 ]] || show_logs "$scratch"
   rm -rf "$scratch"
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-  local port
-  for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  die "no free loopback port found"
-}
-
-wait_for_line() {
-  local pid=$1 log=$2 pattern=$3 seconds=$4
-  for _ in $(seq 1 $((seconds * 5))); do
-    grep -q "$pattern" "$log" 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || die "$(basename "$log" .log) exited before it was ready"
-    sleep 0.2
-  done
-  die "$(basename "$log" .log) not ready after ${seconds} s"
-}
 
 start_redis() {
   redis-server --port "$redis_port" --save '' --appendonly no --bind 127.0.0.1 --daemonize no \
@@ -75,7 +51,7 @@ start_redis() {
 # start_daemon NAME ARGS... — sets daemon_pid and daemon_port
 start_daemon() {
   local name=$1; shift
-  daemon_port="$(free_port)"
+  daemon_port="$(free_port "$redis_port")"
   mkdir -p "$scratch/$name"
   "$cachefarmd" --data-dir "$scratch/$name" --listen "127.0.0.1:$daemon_port" --no-socket --capacity 2G "$@" \
     >"$scratch/$name.log" 2>&1 &
@@ -97,7 +73,7 @@ mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 measure=(--scenario blob-read-1m --concurrency "$concurrency" --warmup "$warmup" --duration "$duration" --rounds "$rounds")
 
-redis_port="$(free_port)"
+redis_port="$(free_port 0)"
 start_redis
 redis=(--target "redis=127.0.0.1:$redis_port" --redis-pid "$redis_pid")
 
