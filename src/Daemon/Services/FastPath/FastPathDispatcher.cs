@@ -13,6 +13,9 @@ namespace CacheFarm.Daemon.Services.FastPath;
 /// <summary>Runs fast-path calls through the same code as their gRPC twins, with the same counters and metrics.</summary>
 internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWrites, BatchBlobReads blobs, MissingBlobs missingBlobs, BlobUploads uploads, LocalFileBlobs files, StatsSnapshot stats, CompileCounters compiles, RequestCounters counters, CacheMetrics metrics, ReadinessGate readiness, IdleShutdown idle)
 {
+    // Built once: naming the method per request would allocate a string on every call.
+    private static readonly string[] MethodNames = Enumerable.Range(0, 256).Select(b => "FastPath/" + (FastPathOp)b).ToArray();
+
     public async Task<(StatusCode Status, byte[] Body)> DispatchAsync(FastPathOp op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
@@ -53,7 +56,7 @@ internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWr
         {
             idle.Leave();
             Interlocked.Increment(ref counters.Rpcs);
-            metrics.RecordRpc("FastPath/" + op, status, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            metrics.RecordRpc(MethodName(op), status, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
     }
 
@@ -90,6 +93,8 @@ internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWr
         compiles.Record(record);
         return new RecordCompileResponse();
     }
+
+    private static string MethodName(FastPathOp op) => MethodNames[(byte)op];
 
     private static NamespaceId Namespace(string name) =>
         NamespaceId.TryParse(name, out var ns, out var error) ? ns : throw RequestArguments.Invalid($"namespace: {error}");
