@@ -48,7 +48,14 @@ internal static class DaemonHost
     {
         var tokens = settings.TokensFile is { } tokensFile ? TokenTable.Load(tokensFile) : null;
         ExposurePolicy.Check(settings, tokens);
-        var builder = WebApplication.CreateSlimBuilder();
+        // The daemon reads no appsettings files. With the defaults it would watch its working directory, and
+        // every subdirectory, for changes to them: a daemon started from a workspace then woke up for every
+        // file the build wrote (0.4 s of CPU over a cold rust-ws build).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         LoggingSetup.Configure(builder.Logging, settings);
         builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, settings));
         builder.Services.AddGrpc(o =>

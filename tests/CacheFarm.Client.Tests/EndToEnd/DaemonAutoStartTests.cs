@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CacheFarm.Client.Tests.Support;
 
 namespace CacheFarm.Client.Tests.EndToEnd;
@@ -26,6 +27,41 @@ public sealed class DaemonAutoStartTests
             Assert.Empty(build.Units("cache-error"));
             Assert.Equal(RustFixtureBuilds.AllUnits, build.Units("miss"));
             Assert.True(File.Exists(Path.Combine(data.Path, "cachefarmd.sock")), "the daemon's socket should exist after the build");
+        }
+        finally
+        {
+            await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--stop-server"], data.Path, env);
+        }
+    }
+
+    [Fact]
+    public async Task A_started_daemon_leaves_the_callers_directory_and_watches_no_files_in_it()
+    {
+        using var data = new TempDirectory("cf-autostart-cwd");
+        using var work = new TempDirectory("cf-autostart-caller");
+        Directory.CreateDirectory(work.Combine("target/debug/deps"));
+        var env = new Dictionary<string, string?>
+        {
+            ["CACHEFARM_DATA_DIR"] = data.Path,
+            ["CACHEFARM_ENDPOINT"] = null,
+            ["CACHEFARM_DAEMON"] = RepoPaths.DaemonBinary,
+            ["CACHEFARM_IDLE_TIMEOUT"] = "60",
+            ["DOTNET_TieredCompilation"] = null,
+        };
+        var start = await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--start-server"], work.Path, env);
+        try
+        {
+            Assert.True(start.ExitCode == 0, start.Stdout + start.Stderr);
+            var log = File.ReadAllText(Path.Combine(data.Path, "cachefarmd.log"));
+            var pid = Regex.Match(log, @"ready pid=(\d+)").Groups[1].Value;
+            Assert.False(string.IsNullOrEmpty(pid), log);
+
+            // A daemon kept in the caller's directory would keep a checkout busy and, watching it for
+            // configuration changes, wake up for every file the build writes.
+            Assert.Equal(data.Path, new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget);
+            var descriptors = Directory.GetFiles($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget ?? "").ToList();
+            Assert.DoesNotContain(descriptors, target => target.Contains("inotify", StringComparison.Ordinal));
+            Assert.Contains("DOTNET_TieredCompilation=0", File.ReadAllText($"/proc/{pid}/environ").Split('\0'));
         }
         finally
         {
