@@ -31,7 +31,7 @@ public static class StatsFormatter
         Line(sb, "Cache timeouts", c.CacheTimeouts);
         Line(sb, "Cache read errors", c.CacheReadErrors);
         Line(sb, "Forced recaches", c.ForcedRecaches);
-        Line(sb, "Cache write errors", c.CacheWriteErrors);
+        Line(sb, "Cache write errors", WriteErrors(stats));
         Line(sb, "Writes skipped (read-only token)", c.ReadOnlySkips);
         Line(sb, "Compilation failures", c.CompilationFailures);
         Line(sb, "Cache errors", c.CacheErrors);
@@ -111,7 +111,7 @@ public static class StatsFormatter
             w.WriteNumber("cache_timeouts", c.CacheTimeouts);
             w.WriteNumber("cache_read_errors", c.CacheReadErrors);
             w.WriteNumber("forced_recaches", c.ForcedRecaches);
-            w.WriteNumber("cache_write_errors", c.CacheWriteErrors);
+            w.WriteNumber("cache_write_errors", WriteErrors(stats));
             w.WriteNumber("read_only_skips", c.ReadOnlySkips);
             w.WriteNumber("compile_fails", c.CompilationFailures);
             w.WriteNumber("cache_errors", c.CacheErrors);
@@ -216,4 +216,8 @@ public static class StatsFormatter
         >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
         _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
     };
+
+    // A compile handed to a local daemon fails, if it does, after the wrapper has gone: the daemon counts those.
+    private static long WriteErrors(Stats stats) =>
+        (stats.Compiles?.CacheWriteErrors ?? 0) + (stats.Requests?.DeferredStoreFailures ?? 0);
 }

@@ -21,6 +21,7 @@ public sealed class CacheClient : IDisposable
     private GrpcConnection? _grpc;
     private int _untrustedEntries;
     private bool _filesShared = true;
+    private bool _handOverUnsupported;
 
     public CacheClient(DaemonEndpoint endpoint, string @namespace = "", TimeSpan? connectTimeout = null, ClientCredentials? credentials = null)
     {
@@ -61,6 +62,41 @@ public sealed class CacheClient : IDisposable
         }
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
         await UploadAsync(digest, file, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands a compile's outputs and entries to a local daemon, which stores them after answering. False when it
+    /// cannot take them (no fast path, a daemon that cannot see this process's files, or one without the call):
+    /// the caller then stores them itself.
+    /// </summary>
+    public bool TryHandOver(StoreCompileRequest request, CancellationToken cancellationToken)
+    {
+        if (_handOverUnsupported || !_filesShared || Fast is not { } fast)
+        {
+            return false;
+        }
+        request.Namespace = Namespace;
+        try
+        {
+            FastPathClient.Parse(fast.Call(FastPathOp.StoreCompile, request, cancellationToken), StoreCompileResponse.Parser);
+            return true;
+        }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            DropFastPath(fast);
+            return false;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+        {
+            // A daemon in another mount namespace sees no file, or another one, at these paths.
+            _filesShared = false;
+            return false;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            _handOverUnsupported = true;
+            return false;
+        }
     }
 
     /// <summary>

@@ -16,10 +16,13 @@ public sealed record ProducedOutput(string RelativePath, string FullPath, bool E
 
     private const int ChunkBytes = 1 << 20;
 
+    /// <summary>True when the stored bytes are not the file's: dep-info is stored with the roots as placeholders.</summary>
+    public bool DiffersFromFile => IsDepInfo(RelativePath);
+
     public static ProducedOutput Read(string fullPath, string relativePath, CheckoutRoots roots, bool scanForRoots)
     {
         FileStamp.TryRead(fullPath, out var stamp);
-        if (relativePath.EndsWith(".d", StringComparison.Ordinal))
+        if (IsDepInfo(relativePath))
         {
             var normalized = roots.NormalizeText(File.ReadAllBytes(fullPath));
             return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(normalized), normalized, false);
@@ -33,6 +36,8 @@ public sealed record ProducedOutput(string RelativePath, string FullPath, bool E
         var (digest, embeds) = HashAndScan(fullPath, patterns);
         return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, digest, null, embeds);
     }
+
+    private static bool IsDepInfo(string relativePath) => relativePath.EndsWith(".d", StringComparison.Ordinal);
 
     private static bool ContainsAny(ReadOnlySpan<byte> data, byte[][] patterns)
     {

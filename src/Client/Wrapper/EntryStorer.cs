@@ -7,16 +7,61 @@ using Google.Protobuf;
 namespace CacheFarm.Client.Wrapper;
 
 /// <summary>
-/// Stores a successful compile: uploads only the output blobs the daemon is missing (small ones batched,
-/// large ones streamed), puts the entry under its entry key, then records the input candidate in the
-/// manifest under the first-level key.
+/// Stores a successful compile: the entry under its entry key and, under the first-level key, the manifest
+/// with this compile's input candidate. A local daemon takes the whole compile in one call and stores it
+/// while the build goes on; otherwise only the output blobs the daemon is missing are uploaded (small ones
+/// batched, large ones streamed) before the entries.
 /// </summary>
 public static class EntryStorer
 {
     private const long BatchBytes = 3 << 20;
 
-    /// <summary>Stores the entry and updates the manifest; returns the bytes uploaded.</summary>
+    // Well inside the fast path's frame limit; dep-info files, the only bytes sent along, are a few KiB.
+    private const long HandOverInlineBytes = 4 << 20;
+
+    /// <summary>Stores the entry and updates the manifest; returns the bytes uploaded or handed over.</summary>
     public static async Task<long> StoreAsync(CacheClient client, StoreRequest request, CancellationToken cancellationToken)
+    {
+        var outputs = request.Outputs;
+        var entry = new Entry
+        {
+            Stdout = ByteString.CopyFrom(request.Stdout),
+            Stderr = ByteString.CopyFrom(request.Stderr),
+            ExitCode = request.ExitCode,
+            Metadata = request.Metadata,
+        };
+        entry.Outputs.AddRange(outputs.Select(o => new OutputFile { Path = o.RelativePath, Digest = o.Digest.ToProto(), Executable = o.Executable }));
+        var manifestBytes = request.Manifest.With(request.Candidate).Serialize();
+        var manifest = new Entry
+        {
+            Stdout = ByteString.CopyFrom(manifestBytes),
+            Metadata = new EntryMetadata { Tool = InputManifest.Tool, CreatedUnixMs = request.Metadata.CreatedUnixMs, Host = request.Metadata.Host },
+        };
+        var stored = HandOver(client, request, entry, manifest, cancellationToken)
+            ?? await UploadAsync(client, request, entry, manifest, cancellationToken).ConfigureAwait(false);
+        ManifestMemo.Save(request.MemoDirectory, request.FirstLevelKey, InputManifest.Parse(manifestBytes));
+        return stored;
+    }
+
+    // A local daemon stores the compile after answering: the build goes on while it copies the outputs.
+    private static long? HandOver(CacheClient client, StoreRequest request, Entry entry, Entry manifest, CancellationToken cancellationToken)
+    {
+        var distinct = request.Outputs.DistinctBy(o => o.Digest).ToList();
+        var inline = distinct.Where(o => o.DiffersFromFile).ToList();
+        if (inline.Sum(o => o.Digest.Size) > HandOverInlineBytes)
+        {
+            return null;
+        }
+        var handOver = new StoreCompileRequest();
+        handOver.Blobs.AddRange(inline.Select(o => new BatchUpdateBlobsRequest.Types.Item { Digest = o.Digest.ToProto(), Data = ByteString.CopyFrom(o.Content) }));
+        handOver.Files.AddRange(distinct.Where(o => !o.DiffersFromFile).Select(o => new FileBlobRequest { Digest = o.Digest.ToProto(), Path = Path.GetFullPath(o.FullPath) }));
+        handOver.Entries.Add(new PutEntryRequest { Key = request.EntryKey, Entry = entry });
+        handOver.Entries.Add(new PutEntryRequest { Key = request.FirstLevelKey, Entry = manifest });
+        return client.TryHandOver(handOver, cancellationToken) ? distinct.Sum(o => o.Digest.Size) : null;
+    }
+
+    // Uploads only the blobs the daemon is missing, then the entry, then the manifest that leads to it.
+    private static async Task<long> UploadAsync(CacheClient client, StoreRequest request, Entry entry, Entry manifest, CancellationToken cancellationToken)
     {
         var outputs = request.Outputs;
         var digests = outputs.Select(o => o.Digest).Distinct().ToList();
@@ -48,23 +93,8 @@ public static class EntryStorer
             await client.StoreFileAsync(output.Digest, output.FullPath, cancellationToken).ConfigureAwait(false);
             uploaded += output.Digest.Size;
         }
-        var entry = new Entry
-        {
-            Stdout = ByteString.CopyFrom(request.Stdout),
-            Stderr = ByteString.CopyFrom(request.Stderr),
-            ExitCode = request.ExitCode,
-            Metadata = request.Metadata,
-        };
-        entry.Outputs.AddRange(outputs.Select(o => new OutputFile { Path = o.RelativePath, Digest = o.Digest.ToProto(), Executable = o.Executable }));
         await client.PutEntryAsync(request.EntryKey, entry, cancellationToken).ConfigureAwait(false);
-        var manifestBytes = request.Manifest.With(request.Candidate).Serialize();
-        var manifest = new Entry
-        {
-            Stdout = ByteString.CopyFrom(manifestBytes),
-            Metadata = new EntryMetadata { Tool = InputManifest.Tool, CreatedUnixMs = request.Metadata.CreatedUnixMs, Host = request.Metadata.Host },
-        };
         await client.PutEntryAsync(request.FirstLevelKey, manifest, cancellationToken).ConfigureAwait(false);
-        ManifestMemo.Save(request.MemoDirectory, request.FirstLevelKey, InputManifest.Parse(manifestBytes));
         return uploaded;
     }
 

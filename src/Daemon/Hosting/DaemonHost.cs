@@ -81,6 +81,7 @@ internal static class DaemonHost
         builder.Services.AddCacheStore(settings);
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<CompileCounters>();
+        builder.Services.AddSingleton<PendingEntryWrites>();
         builder.Services.AddSingleton<EntryReads>();
         builder.Services.AddSingleton<BatchBlobReads>();
         builder.Services.AddSingleton<MissingBlobs>();
@@ -91,6 +92,8 @@ internal static class DaemonHost
         {
             // The fast path carries no credentials, so it only exists where the socket's mode is the guard.
             builder.Services.AddSingleton<LocalFileBlobs>();
+            builder.Services.AddSingleton<DeferredCompileStores>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DeferredCompileStores>());
             builder.Services.AddSingleton<FastPathDispatcher>();
             builder.Services.AddHostedService(sp => new FastPathServer(
                 FastPathProtocol.SocketFor(mainSocket), sp.GetRequiredService<FastPathDispatcher>(), sp.GetRequiredService<ILogger<FastPathServer>>()));

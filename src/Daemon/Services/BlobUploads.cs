@@ -33,6 +33,10 @@ public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, Re
         }
     }
 
+    /// <summary>Stores one blob whose bytes are all in hand.</summary>
+    public Task<UploadOutcome> StoreAsync(NamespaceId ns, ContentDigest digest, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        StoreAsync(ns, digest, Single(data), cancellationToken);
+
     /// <summary>BatchUpdateBlobs: every item is verified and answered on its own.</summary>
     public async Task<BatchUpdateBlobsResponse> StoreBatchAsync(NamespaceId ns, IReadOnlyList<BatchUpdateBlobsRequest.Types.Item> items, CancellationToken cancellationToken)
     {
@@ -50,7 +54,7 @@ public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, Re
             }
             try
             {
-                await StoreAsync(ns, digest, Single(item.Data.Memory), cancellationToken).ConfigureAwait(false);
+                await StoreAsync(ns, digest, item.Data.Memory, cancellationToken).ConfigureAwait(false);
                 result.Status = ItemStatuses.Ok;
             }
             catch (RpcException e)

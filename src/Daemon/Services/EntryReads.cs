@@ -7,12 +7,13 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>Entry lookups shared by every front door: only complete entries are served, and every lookup is counted.</summary>
-public sealed class EntryReads(ICacheStore store, RequestCounters counters, CacheMetrics metrics)
+public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, RequestCounters counters, CacheMetrics metrics)
 {
     /// <summary>The entry for a key, or NOT_FOUND when there is none or one of its outputs is gone.</summary>
     public async Task<Entry> GetCompleteAsync(NamespaceId ns, byte[] key, string keyText, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref counters.EntryGets);
+        await pending.WaitAsync(ns, key, cancellationToken).ConfigureAwait(false);
         var entry = await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {

@@ -12,23 +12,11 @@ public sealed class EntryWrites(ICacheStore store, RequestCounters counters)
 
     public async Task PutAsync(NamespaceId ns, byte[] key, Entry? entry, CancellationToken cancellationToken)
     {
-        if (entry is null)
-        {
-            throw RequestArguments.Invalid("entry is missing");
-        }
-        if (entry.Outputs.Count > MaxOutputs)
-        {
-            throw RequestArguments.Invalid($"entry.outputs: at most {MaxOutputs} outputs, got {entry.Outputs.Count}");
-        }
+        var checkedEntry = Check(entry);
         var missing = new List<string>();
-        for (var i = 0; i < entry.Outputs.Count; i++)
+        foreach (var output in checkedEntry.Outputs)
         {
-            var output = entry.Outputs[i];
-            if (!OutputPath.IsSafeRelative(output.Path))
-            {
-                throw RequestArguments.Invalid($"entry.outputs[{i}].path must be a relative path without '..' segments, got '{output.Path}'");
-            }
-            var digest = RequestArguments.Digest(output.Digest, $"entry.outputs[{i}].digest");
+            var digest = RequestArguments.Digest(output.Digest);
             if (!await store.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false))
             {
                 missing.Add($"{output.Path} ({digest.Hex}/{digest.Size})");
@@ -40,7 +28,7 @@ public sealed class EntryWrites(ICacheStore store, RequestCounters counters)
         }
         try
         {
-            await store.PutEntryAsync(ns, key, entry, cancellationToken).ConfigureAwait(false);
+            await store.PutEntryAsync(ns, key, checkedEntry, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {
@@ -51,5 +39,28 @@ public sealed class EntryWrites(ICacheStore store, RequestCounters counters)
             throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
         }
         Interlocked.Increment(ref counters.EntryPuts);
+    }
+
+    /// <summary>Refuses an entry that could never be stored: too many outputs, unsafe paths or malformed digests.</summary>
+    public static Entry Check(Entry? entry)
+    {
+        if (entry is null)
+        {
+            throw RequestArguments.Invalid("entry is missing");
+        }
+        if (entry.Outputs.Count > MaxOutputs)
+        {
+            throw RequestArguments.Invalid($"entry.outputs: at most {MaxOutputs} outputs, got {entry.Outputs.Count}");
+        }
+        for (var i = 0; i < entry.Outputs.Count; i++)
+        {
+            var output = entry.Outputs[i];
+            if (!OutputPath.IsSafeRelative(output.Path))
+            {
+                throw RequestArguments.Invalid($"entry.outputs[{i}].path must be a relative path without '..' segments, got '{output.Path}'");
+            }
+            RequestArguments.Digest(output.Digest, $"entry.outputs[{i}].digest");
+        }
+        return entry;
     }
 }

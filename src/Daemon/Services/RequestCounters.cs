@@ -18,6 +18,8 @@ public sealed class RequestCounters
     public long BytesWritten;
     public long FindMissingCalls;
     public long Rpcs;
+    public long DeferredStores;
+    public long DeferredStoreFailures;
     private long _sinceUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public long SinceUnixMs => Interlocked.Read(ref _sinceUnixMs);
@@ -37,6 +39,8 @@ public sealed class RequestCounters
         BytesWritten = Interlocked.Read(ref BytesWritten),
         FindMissingCalls = Interlocked.Read(ref FindMissingCalls),
         Rpcs = Interlocked.Read(ref Rpcs),
+        DeferredStores = Interlocked.Read(ref DeferredStores),
+        DeferredStoreFailures = Interlocked.Read(ref DeferredStoreFailures),
     };
 
     public void Zero()
@@ -54,6 +58,8 @@ public sealed class RequestCounters
         Interlocked.Exchange(ref BytesWritten, 0);
         Interlocked.Exchange(ref FindMissingCalls, 0);
         Interlocked.Exchange(ref Rpcs, 0);
+        Interlocked.Exchange(ref DeferredStores, 0);
+        Interlocked.Exchange(ref DeferredStoreFailures, 0);
         Interlocked.Exchange(ref _sinceUnixMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 }

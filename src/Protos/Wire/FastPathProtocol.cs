@@ -50,4 +50,7 @@ public enum FastPathOp : byte
 
     /// <summary>GetStatsRequest → Stats.</summary>
     GetStats = 9,
+
+    /// <summary>StoreCompileRequest → StoreCompileResponse: checked and accepted now, stored while the build goes on.</summary>
+    StoreCompile = 10,
 }

@@ -27,6 +27,16 @@ public sealed class DaemonAutoStartTests
             Assert.Empty(build.Units("cache-error"));
             Assert.Equal(RustFixtureBuilds.AllUnits, build.Units("miss"));
             Assert.True(File.Exists(Path.Combine(data.Path, "cachefarmd.sock")), "the daemon's socket should exist after the build");
+
+            // Each miss was handed to the local daemon, which stored it after the wrapper had gone; a clean
+            // rebuild started at once finds every one of them.
+            using var local = new CacheFarm.Client.Connection.CacheClient(CacheFarm.Client.Connection.DaemonEndpoint.Parse("unix:" + Path.Combine(data.Path, "cachefarmd.sock")));
+            var stats = await local.GetStatsAsync(default);
+            Assert.Equal(RustFixtureBuilds.AllUnits.Length, stats.Requests.DeferredStores);
+            await CargoBuild.RunAsyncWithEnvironment(dir, env, "clean");
+            var again = await CargoBuild.RunAsyncWithEnvironment(dir, env);
+            Assert.Equal(RustFixtureBuilds.AllUnits, again.Units("hit"));
+            Assert.Equal(0, (await local.GetStatsAsync(default)).Requests.DeferredStoreFailures);
         }
         finally
         {

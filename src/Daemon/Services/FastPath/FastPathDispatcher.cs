@@ -11,7 +11,7 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services.FastPath;
 
 /// <summary>Runs fast-path calls through the same code as their gRPC twins, with the same counters and metrics.</summary>
-internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWrites, BatchBlobReads blobs, MissingBlobs missingBlobs, BlobUploads uploads, LocalFileBlobs files, StatsSnapshot stats, CompileCounters compiles, RequestCounters counters, CacheMetrics metrics, ReadinessGate readiness, IdleShutdown idle)
+internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWrites, BatchBlobReads blobs, MissingBlobs missingBlobs, BlobUploads uploads, LocalFileBlobs files, DeferredCompileStores deferredStores, StatsSnapshot stats, CompileCounters compiles, RequestCounters counters, CacheMetrics metrics, ReadinessGate readiness, IdleShutdown idle)
 {
     // Built once: naming the method per request would allocate a string on every call.
     private static readonly string[] MethodNames = Enumerable.Range(0, 256).Select(b => "FastPath/" + (FastPathOp)b).ToArray();
@@ -38,6 +38,7 @@ internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWr
                 FastPathOp.StoreFile => await StoreFileAsync(FileBlobRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
                 FastPathOp.GetStats => stats.Take(),
                 FastPathOp.RestoreFile => await RestoreFileAsync(FileBlobRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
+                FastPathOp.StoreCompile => await StoreCompileAsync(StoreCompileRequest.Parser.ParseFrom(payload.Span), cancellationToken).ConfigureAwait(false),
                 _ => throw new RpcException(new Status(StatusCode.Unimplemented, $"unknown fast-path call {(byte)op}")),
             };
             return (StatusCode.OK, response.ToByteArray());
@@ -87,6 +88,12 @@ internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWr
 
     private Task<FileBlobResponse> RestoreFileAsync(FileBlobRequest request, CancellationToken cancellationToken) =>
         files.RestoreAsync(Namespace(request.Namespace), request, cancellationToken);
+
+    private async Task<StoreCompileResponse> StoreCompileAsync(StoreCompileRequest request, CancellationToken cancellationToken)
+    {
+        await deferredStores.AcceptAsync(Namespace(request.Namespace), request, cancellationToken).ConfigureAwait(false);
+        return new StoreCompileResponse();
+    }
 
     private RecordCompileResponse RecordCompile(CompileRecord record)
     {

@@ -1,0 +1,144 @@
+using System.Threading.Channels;
+using CacheFarm.Daemon.Hosting;
+using CacheFarm.Daemon.Storage;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace CacheFarm.Daemon.Services.FastPath;
+
+/// <summary>
+/// Stores handed-over compiles (StoreCompile) after answering, so a wrapper exits as soon as its compile is done
+/// and the next crate starts while the daemon copies the outputs. Everything that can be refused is refused before
+/// the answer; what remains (digest checks, a full disk) is counted and logged. Stopping drains the queue.
+/// </summary>
+internal sealed class DeferredCompileStores(
+    BlobUploads uploads, EntryWrites entryWrites, PendingEntryWrites pending, RequestCounters counters, IdleShutdown idle, ILogger<DeferredCompileStores> logger)
+    : IHostedService
+{
+    /// <summary>Compiles accepted but not stored yet; past this a hand-over waits, as a store made in place would.</summary>
+    public const int MaxQueued = 64;
+
+    private readonly Channel<Job> _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(MaxQueued) { SingleReader = true });
+    private Task _worker = Task.CompletedTask;
+
+    /// <summary>Checks the request, opens its files and queues it; throws an <see cref="RpcException"/> for what would fail.</summary>
+    public async Task AcceptAsync(NamespaceId ns, StoreCompileRequest request, CancellationToken cancellationToken)
+    {
+        var entries = request.Entries.Select((e, i) => (Key: RequestArguments.EntryKey(e.Key, $"entries[{i}].key"), Entry: EntryWrites.Check(e.Entry))).ToList();
+        var blobs = request.Blobs.Select((b, i) => (Digest: RequestArguments.Digest(b.Digest, $"blobs[{i}].digest"), b.Data)).ToList();
+        var digests = request.Files.Select((f, i) => RequestArguments.Digest(f.Digest, $"files[{i}].digest")).ToList();
+        var files = new List<(ContentDigest Digest, SafeFileHandle Handle)>();
+        try
+        {
+            for (var i = 0; i < digests.Count; i++)
+            {
+                files.Add((digests[i], ClientFiles.OpenToStore(request.Files[i].Path, digests[i])));
+            }
+            var job = new Job(ns, blobs, files, entries);
+            pending.Add(ns, entries.Select(e => e.Key), job.Done.Task);
+            try
+            {
+                if (!_queue.Writer.TryWrite(job))
+                {
+                    await _queue.Writer.WriteAsync(job, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                job.Done.TrySetResult();
+                throw;
+            }
+            Interlocked.Increment(ref counters.DeferredStores);
+        }
+        catch (ChannelClosedException)
+        {
+            Close(files);
+            throw new RpcException(new Status(StatusCode.Unavailable, "cachefarmd is stopping"));
+        }
+        catch
+        {
+            Close(files);
+            throw;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _worker = Task.Run(DrainAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stores what was accepted before the stop, within the host's shutdown time.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await _worker.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync()
+    {
+        await foreach (var job in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            idle.Enter();
+            try
+            {
+                await StoreAsync(job).ConfigureAwait(false);
+            }
+            catch (RpcException e)
+            {
+                Interlocked.Increment(ref counters.DeferredStoreFailures);
+                logger.LogWarning("a handed-over compile was not stored: {Reason}", e.Status.Detail);
+            }
+            catch (Exception e) when (e is IOException or StorageFullException or InvalidOperationException)
+            {
+                // Whatever one compile's store runs into, the queue behind it still gets stored.
+                Interlocked.Increment(ref counters.DeferredStoreFailures);
+                logger.LogWarning(e, "a handed-over compile was not stored");
+            }
+            finally
+            {
+                Close(job.Files);
+                job.Done.TrySetResult();
+                idle.Leave();
+            }
+        }
+    }
+
+    private async Task StoreAsync(Job job)
+    {
+        foreach (var (digest, data) in job.Blobs)
+        {
+            await uploads.StoreAsync(job.Namespace, digest, data.Memory, CancellationToken.None).ConfigureAwait(false);
+        }
+        foreach (var (digest, handle) in job.Files)
+        {
+            // A file changed in place since the hand-over fails this check, and the entries are not stored.
+            await uploads.StoreAsync(job.Namespace, digest, ClientFiles.ReadChunksAsync(handle, digest.Size, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+        }
+        foreach (var (key, entry) in job.Entries)
+        {
+            await entryWrites.PutAsync(job.Namespace, key, entry, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static void Close(List<(ContentDigest Digest, SafeFileHandle Handle)> files)
+    {
+        foreach (var (_, handle) in files)
+        {
+            handle.Dispose();
+        }
+    }
+
+    private sealed record Job(
+        NamespaceId Namespace,
+        List<(ContentDigest Digest, Google.Protobuf.ByteString Data)> Blobs,
+        List<(ContentDigest Digest, SafeFileHandle Handle)> Files,
+        List<(byte[] Key, Entry Entry)> Entries)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
