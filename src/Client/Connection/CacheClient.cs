@@ -76,6 +76,13 @@ public sealed class CacheClient : IDisposable
             return false;
         }
         request.Namespace = Namespace;
+        if (_credentials.EntryKey is { } secret)
+        {
+            foreach (var put in request.Entries)
+            {
+                EntrySignature.Sign(put.Entry, Namespace, put.Key, secret);
+            }
+        }
         try
         {
             FastPathClient.Parse(fast.Call(FastPathOp.StoreCompile, request, cancellationToken), StoreCompileResponse.Parser);
