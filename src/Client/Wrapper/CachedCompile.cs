@@ -39,7 +39,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
                     record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
                     // The outputs are in place: report while the output is replayed.
                     var report = CompileReporter.ReportAsync(session, _settings, record, lookup.EntryKey ?? "", invocation.Unit, invocation.Report, cancellationToken);
-                    await OutputReplay.WriteAsync(entry, call).ConfigureAwait(false);
+                    OutputReplay.Write(entry, call);
                     await report.ConfigureAwait(false);
                     return entry.ExitCode;
                 }

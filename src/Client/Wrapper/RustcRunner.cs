@@ -25,8 +25,8 @@ public static class RustcRunner
         using var stderr = new MemoryStream();
         await using var ownStdout = Console.OpenStandardOutput();
         await using var ownStderr = Console.OpenStandardError();
-        var copyOut = Tee(process.StandardOutput.BaseStream, ownStdout, stdout, cancellationToken);
-        var copyErr = Tee(process.StandardError.BaseStream, ownStderr, stderr, cancellationToken);
+        var copyOut = Tee(process.StandardOutput.BaseStream, ownStdout, stdout);
+        var copyErr = Tee(process.StandardError.BaseStream, ownStderr, stderr);
         await WaitAsync(process, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(copyOut, copyErr).ConfigureAwait(false);
         return new CompileResult(process.ExitCode, stdout.ToArray(), stderr.ToArray(), clock.Elapsed);
@@ -64,7 +64,7 @@ public static class RustcRunner
         }
     }
 
-    private static async Task Tee(Stream from, Stream live, MemoryStream copy, CancellationToken cancellationToken)
+    private static async Task Tee(Stream from, Stream live, MemoryStream copy)
     {
         var buffer = new byte[64 << 10];
         int read;
@@ -73,10 +73,10 @@ public static class RustcRunner
             copy.Write(buffer, 0, read);
             try
             {
-                await live.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await live.FlushAsync(cancellationToken).ConfigureAwait(false);
+                // Console streams write synchronously; their WriteAsync would only add a thread-pool hop.
+                live.Write(buffer, 0, read);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
+            catch (IOException)
             {
                 // The reader went away (cargo was interrupted); keep draining so rustc is not blocked.
             }
