@@ -16,8 +16,8 @@ public static class EntryStorer
 {
     private const long BatchBytes = 3 << 20;
 
-    // Well inside the fast path's frame limit; dep-info files, the only bytes sent along, are a few KiB.
-    private const long HandOverInlineBytes = 4 << 20;
+    // Dep-info files, the only bytes sent along, are a few KiB; the daemon holds up to 64 queued compiles.
+    private const long HandOverInlineBytes = 1 << 20;
 
     /// <summary>Stores the entry and updates the manifest; returns the bytes uploaded or handed over.</summary>
     public static async Task<long> StoreAsync(CacheClient client, StoreRequest request, CancellationToken cancellationToken)
