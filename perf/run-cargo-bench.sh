@@ -80,10 +80,13 @@ for rep in $(seq 1 "$reps"); do
   add cachefarm_other_dir "$(RUSTC_WRAPPER="$cachefarm" timed_build "$work/b")"
   "$cachefarm" --show-stats >"$work/cachefarm-other.txt"
   "$cachefarm" --stop-server >/dev/null
-  # Setting a host up includes the shadow links auto makes until it has measured every linker; a
-  # developer's machine is past that after a few builds. Finish it with throwaway cold builds (at most 3).
+  # An empty cache on a host cachefarm already knows. That host keeps its data directory across
+  # repetitions, as a developer's machine does; only the daemon's store and the client's lookup memos go.
+  # Setting it up includes the shadow links auto makes until it has measured every linker (a fresh data
+  # directory above starts that over): throwaway cold builds finish it first (at most 8, counted).
+  export CACHEFARM_DATA_DIR="$work/cf-host"
   settle=0
-  while [ "$settle" -lt 3 ] && "$cachefarm" linker | grep -q "still measuring"; do
+  while [ "$settle" -lt 8 ] && "$cachefarm" linker | grep -q "still measuring"; do
     rm -rf "$CACHEFARM_DATA_DIR/local" "$CACHEFARM_DATA_DIR/memo/manifests" "$CACHEFARM_DATA_DIR/memo/inputs"
     workspace "$work/a"
     RUSTC_WRAPPER="$cachefarm" timed_build "$work/a" >/dev/null
@@ -91,9 +94,7 @@ for rep in $(seq 1 "$reps"); do
     settle=$((settle + 1))
   done
   settles="${settles:-}${settles:+, }$settle"
-  # An empty cache on a host cachefarm already knows: the daemon's store and the client's lookup memos go,
-  # the per-host set-up (toolchain digest, linker inventory, linker measurements) stays. A second uncached
-  # build just before it keeps the baseline close in time.
+  # A second uncached build just before it keeps the baseline close in time.
   workspace "$work/a"
   add uncached "$(timed_build "$work/a")"
   rm -rf "$CACHEFARM_DATA_DIR/local" "$CACHEFARM_DATA_DIR/memo/manifests" "$CACHEFARM_DATA_DIR/memo/inputs"
@@ -163,8 +164,9 @@ report="$results/$stamp-cargo.md"
   echo
   echo "$(nproc) cores, $reps repetition(s), \`cargo build\` (dev profile), CARGO_INCREMENTAL=0 for every tool."
   echo "Seconds: median and min–max; ratio = median / uncached median of this run (two uncached builds per"
-  echo "repetition, one at the start and one just before the empty-cache build). Before the empty-cache"
-  echo "build, throwaway cold builds finished the linker measurements (per repetition: $settles)."
+  echo "repetition, one at the start and one just before the empty-cache build). The set-up host keeps its"
+  echo "data directory across repetitions; throwaway cold builds finished its linker measurements before the"
+  echo "empty-cache build (per repetition: $settles)."
   echo
   echo "| build | median s | min–max s | ratio to uncached | rustc hits (last repetition) |"
   echo "|---|---:|---:|---:|---|"
