@@ -126,6 +126,15 @@ public sealed class FastPathFileTests : IAsyncLifetime
             var unseen = fast.Call(FastPathOp.StoreFile, new FileBlobRequest { Digest = digest.ToProto(), Path = source }, default);
             Assert.Equal(StatusCode.NotFound, unseen.Status);
         }
+        using (var handing = new CacheClient(DaemonEndpoint.Parse("unix:" + socket)))
+        {
+            // A compile cannot be handed over either: the client is told so and stores it itself.
+            var handOver = new StoreCompileRequest();
+            handOver.Files.Add(new FileBlobRequest { Digest = digest.ToProto(), Path = source });
+            handOver.Entries.Add(new PutEntryRequest { Key = new string('b', 64), Entry = new Entry() });
+            Assert.False(handing.TryHandOver(handOver, default));
+            Assert.Null(await handing.GetEntryAsync(new string('b', 64), default));
+        }
         using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + socket));
 
         await local.StoreFileAsync(digest, source, default);
@@ -139,6 +148,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         var stats = await local.GetStatsAsync(default);
         Assert.Equal(1, stats.Requests.BlobWrites);
         Assert.Equal(0, stats.Requests.BlobWriteRejections);
+        Assert.Equal(0, stats.Requests.DeferredStores);
     }
 
     private FastPathClient NewFastPath() =>
