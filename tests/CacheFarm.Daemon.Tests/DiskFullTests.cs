@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CacheFarm.Client.Connection;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using CacheFarm.TestSupport;
@@ -59,11 +58,11 @@ public sealed class DiskFullTests
         Run("mount", "-t", "tmpfs", "-o", "size=400m", "tmpfs", mountPoint.Path);
         try
         {
-            var socket = mountPoint.Combine("d.sock");
-            await using var daemon = await DaemonProcess.StartAsync(mountPoint.Combine("data"), "--capacity", "1G", "--socket", socket);
+            var socket = new LocalSocket(mountPoint.Combine("d.sock"));
+            await using var daemon = await DaemonProcess.StartAsync(mountPoint.Combine("data"), "--capacity", "1G", "--socket", socket.Path);
             const int compiles = 6;
             var keys = new List<string>();
-            using (var fast = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None)!)
+            using (var fast = socket.FastPath())
             {
                 for (var i = 0; i < compiles; i++)
                 {
@@ -82,7 +81,7 @@ public sealed class DiskFullTests
             }
 
             // 288 MiB of outputs do not fit: the first compiles are stored, the rest are not.
-            using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + socket));
+            using var local = socket.Client();
             var found = new List<bool>();
             foreach (var key in keys)
             {

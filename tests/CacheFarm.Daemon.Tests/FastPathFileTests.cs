@@ -1,4 +1,3 @@
-using CacheFarm.Client.Connection;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using CacheFarm.TestSupport;
@@ -12,9 +11,9 @@ public sealed class FastPathFileTests : IAsyncLifetime
     private readonly TempDirectory _dir = new("cfff");
     private DaemonProcess? _daemon;
 
-    private string Socket => _dir.Combine("d.sock");
+    private LocalSocket Socket => new(_dir.Combine("d.sock"));
 
-    public async Task InitializeAsync() => _daemon = await DaemonProcess.StartAsync(_dir.Combine("data"), "--socket", Socket);
+    public async Task InitializeAsync() => _daemon = await DaemonProcess.StartAsync(_dir.Combine("data"), "--socket", Socket.Path);
 
     [Fact]
     public async Task A_local_client_stores_and_restores_an_output_file_by_path_with_its_bytes_and_mode_intact()
@@ -23,7 +22,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         var digest = ContentDigest.Of(data);
         var source = _dir.Combine("libbig.rlib");
         await File.WriteAllBytesAsync(source, data);
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
 
         Assert.Single(await local.FindMissingAsync([digest.ToProto()], default));
         await local.StoreFileAsync(digest, source, default);
@@ -54,7 +53,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         var digest = ContentDigest.Of(data);
         var source = _dir.Combine("lib.rlib");
         await File.WriteAllBytesAsync(source, data);
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
         await local.StoreFileAsync(digest, source, default);
 
         var existing = _dir.Combine("existing");
@@ -76,7 +75,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         var file = _dir.Combine("changed.rlib");
         await File.WriteAllBytesAsync(file, data);
         var claimed = ContentDigest.Of(BlobData.Random(1 << 20, seed: 15));
-        using var fast = NewFastPath();
+        using var fast = Socket.FastPath();
 
         var wrong = fast.Call(FastPathOp.StoreFile, new FileBlobRequest { Digest = claimed.ToProto(), Path = file }, default);
         Assert.Equal(StatusCode.InvalidArgument, wrong.Status);
@@ -86,7 +85,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         var gone = fast.Call(FastPathOp.StoreFile, new FileBlobRequest { Digest = ContentDigest.Of(data).ToProto(), Path = _dir.Combine("missing") }, default);
         Assert.Equal(StatusCode.NotFound, gone.Status);
 
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
         Assert.Single(await local.FindMissingAsync([claimed.ToProto()], default));
         var stats = await local.GetStatsAsync(default);
         Assert.Equal(0, stats.Requests.BlobWrites);
@@ -99,7 +98,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         var good = BlobData.Random(40_000, seed: 16);
         var claimed = BlobData.Random(40_000, seed: 17);
         var sent = BlobData.Random(40_000, seed: 18);
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
 
         var rejected = await local.BatchUploadAsync([(ContentDigest.Of(good), good), (ContentDigest.Of(claimed), sent)], default);
 
@@ -114,19 +113,19 @@ public sealed class FastPathFileTests : IAsyncLifetime
     {
         var work = _dir.Combine("work");
         Directory.CreateDirectory(work);
-        var socket = _dir.Combine("apart.sock");
-        await using var apart = await DaemonProcess.StartWithoutSeeingAsync(work, _dir.Combine("apart-data"), "--socket", socket);
+        var socket = new LocalSocket(_dir.Combine("apart.sock"));
+        await using var apart = await DaemonProcess.StartWithoutSeeingAsync(work, _dir.Combine("apart-data"), "--socket", socket.Path);
         var data = BlobData.Random(3 << 20, seed: 19);
         var digest = ContentDigest.Of(data);
         var source = Path.Combine(work, "libbig.rlib");
         await File.WriteAllBytesAsync(source, data);
-        using (var fast = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None)!)
+        using (var fast = socket.FastPath())
         {
             // The daemon really does not see the file: asked directly, it answers NOT_FOUND.
             var unseen = fast.Call(FastPathOp.StoreFile, new FileBlobRequest { Digest = digest.ToProto(), Path = source }, default);
             Assert.Equal(StatusCode.NotFound, unseen.Status);
         }
-        using (var handing = new CacheClient(DaemonEndpoint.Parse("unix:" + socket)))
+        using (var handing = socket.Client())
         {
             // A compile cannot be handed over either: the client is told so and stores it itself.
             var handOver = new StoreCompileRequest();
@@ -135,7 +134,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
             Assert.False(handing.TryHandOver(handOver, default));
             Assert.Null(await handing.GetEntryAsync(new string('b', 64), default));
         }
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + socket));
+        using var local = socket.Client();
 
         await local.StoreFileAsync(digest, source, default);
         Assert.Empty(await local.FindMissingAsync([digest.ToProto()], default));
@@ -150,9 +149,6 @@ public sealed class FastPathFileTests : IAsyncLifetime
         Assert.Equal(0, stats.Requests.BlobWriteRejections);
         Assert.Equal(0, stats.Requests.DeferredStores);
     }
-
-    private FastPathClient NewFastPath() =>
-        FastPathClient.For(DaemonEndpoint.Parse("unix:" + Socket), ClientCredentials.None) ?? throw new InvalidOperationException("no fast path");
 
     public async Task DisposeAsync()
     {

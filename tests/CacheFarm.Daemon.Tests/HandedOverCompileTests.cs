@@ -1,4 +1,3 @@
-using CacheFarm.Client.Connection;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using CacheFarm.TestSupport;
@@ -13,7 +12,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
     private readonly TempDirectory _dir = new("cfho");
     private DaemonProcess? _daemon;
 
-    private string Socket => _dir.Combine("d.sock");
+    private LocalSocket Socket => new(_dir.Combine("d.sock"));
 
     public async Task InitializeAsync() => _daemon = await StartAsync();
 
@@ -26,7 +25,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         var request = Compile("a", ("libx.rlib", rlib), ("libx.rmeta", rmeta));
         request.Blobs.Add(new BatchUpdateBlobsRequest.Types.Item { Digest = ContentDigest.Of(depInfo).ToProto(), Data = ByteString.CopyFrom(depInfo) });
         request.Entries[0].Entry.Outputs.Add(new OutputFile { Path = "x.d", Digest = ContentDigest.Of(depInfo).ToProto() });
-        using var fast = NewFastPath();
+        using var fast = Socket.FastPath();
 
         var answer = fast.Call(FastPathOp.StoreCompile, request, default);
         // cargo clean, or the next build replacing the outputs, right after the wrapper exits.
@@ -36,7 +35,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         }
 
         Assert.Equal(StatusCode.OK, answer.Status);
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
         var entry = await local.GetEntryAsync(Key("a"), default);
         Assert.NotNull(entry);
         Assert.Equal(3, entry.Outputs.Count);
@@ -57,11 +56,11 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         var request = Compile("b", ("liby.rlib", BlobData.Random(2 << 20, seed: 33)));
         // Same size, other bytes: what a file rewritten in place after the compile looks like.
         await File.WriteAllBytesAsync(request.Files[0].Path, BlobData.Random(2 << 20, seed: 34));
-        using var fast = NewFastPath();
+        using var fast = Socket.FastPath();
 
         Assert.Equal(StatusCode.OK, fast.Call(FastPathOp.StoreCompile, request, default).Status);
 
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
         Assert.Null(await local.GetEntryAsync(Key("b"), default));
         Assert.Null(await local.GetEntryAsync(Key("b", manifest: true), default));
         Assert.Single(await local.FindMissingAsync([request.Files[0].Digest], default));
@@ -70,14 +69,14 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         Assert.Equal(0, stats.Requests.EntryPuts);
         Assert.Contains("not stored", _daemon!.Output, StringComparison.Ordinal);
         // The wrapper has gone by then, so the daemon's count is what --show-stats reports.
-        var shown = await ProcessRun.RunAsync(RepoPaths.Binary("cachefarm"), ["--show-stats"], _dir.Path, new Dictionary<string, string?> { ["CACHEFARM_ENDPOINT"] = "unix:" + Socket });
+        var shown = await ProcessRun.RunAsync(RepoPaths.Binary("cachefarm"), ["--show-stats"], _dir.Path, new Dictionary<string, string?> { ["CACHEFARM_ENDPOINT"] = Socket.Endpoint });
         Assert.Matches(@"Cache write errors\s+1\n", shown.Stdout);
     }
 
     [Fact]
     public async Task A_hand_over_naming_a_bad_path_size_or_key_is_refused_in_the_answer_and_nothing_is_queued()
     {
-        using var fast = NewFastPath();
+        using var fast = Socket.FastPath();
         var relative = Compile("c", ("libz.rlib", BlobData.Random(10_000, seed: 35)));
         relative.Files[0].Path = "libz.rlib";
         var missing = Compile("d", ("libw.rlib", BlobData.Random(10_000, seed: 36)));
@@ -97,7 +96,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         Assert.Equal(StatusCode.InvalidArgument, fast.Call(FastPathOp.StoreCompile, badKey, default).Status);
         Assert.Equal(StatusCode.InvalidArgument, fast.Call(FastPathOp.StoreCompile, unsafePath, default).Status);
 
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
         var stats = await local.GetStatsAsync(default);
         Assert.Equal(0, stats.Requests.DeferredStores);
         Assert.Equal(0, stats.Requests.BlobWrites);
@@ -109,7 +108,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         const int compiles = 40;
         // Files first, then the hand-overs back to back and the stop right after: most are still queued then.
         var requests = Enumerable.Range(0, compiles).Select(i => Compile($"s{i}", ($"lib{i}.rlib", BlobData.Random(4 << 20, seed: 100 + i)))).ToList();
-        using (var fast = NewFastPath())
+        using (var fast = Socket.FastPath())
         {
             foreach (var request in requests)
             {
@@ -121,7 +120,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         await _daemon.DisposeAsync();
         _daemon = await StartAsync();
 
-        using var local = new CacheClient(DaemonEndpoint.Parse("unix:" + Socket));
+        using var local = Socket.Client();
         for (var i = 0; i < compiles; i++)
         {
             Assert.NotNull(await local.GetEntryAsync(Key($"s{i}"), default));
@@ -149,10 +148,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
     private static string Key(string name, bool manifest = false) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes((manifest ? "manifest:" : "entry:") + name)));
 
-    private Task<DaemonProcess> StartAsync() => DaemonProcess.StartAsync(_dir.Combine("data"), "--socket", Socket);
-
-    private FastPathClient NewFastPath() =>
-        FastPathClient.For(DaemonEndpoint.Parse("unix:" + Socket), ClientCredentials.None) ?? throw new InvalidOperationException("no fast path");
+    private Task<DaemonProcess> StartAsync() => DaemonProcess.StartAsync(_dir.Combine("data"), "--socket", Socket.Path);
 
     public async Task DisposeAsync()
     {

@@ -71,7 +71,7 @@ public sealed class CacheClient : IDisposable
     /// </summary>
     public bool TryHandOver(StoreCompileRequest request, CancellationToken cancellationToken)
     {
-        if (_handOverUnsupported || !_filesShared || Fast is not { } fast)
+        if (_handOverUnsupported || !_filesShared || Fast is null)
         {
             return false;
         }
@@ -85,19 +85,7 @@ public sealed class CacheClient : IDisposable
         }
         try
         {
-            FastPathClient.Parse(fast.Call(FastPathOp.StoreCompile, request, cancellationToken), StoreCompileResponse.Parser);
-            return true;
-        }
-        catch (IOException) when (!cancellationToken.IsCancellationRequested)
-        {
-            DropFastPath(fast);
-            return false;
-        }
-        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
-        {
-            // A daemon in another mount namespace sees no file, or another one, at these paths.
-            _filesShared = false;
-            return false;
+            return TryCallNamingFiles(FastPathOp.StoreCompile, request, StoreCompileResponse.Parser, cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
         {
@@ -317,22 +305,24 @@ public sealed class CacheClient : IDisposable
         return await grpc().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Asks a local daemon to move a blob between its store and a file; false when that is not possible here
-    /// (no fast path, or a daemon that cannot see this process's files), so the caller moves the bytes itself.
-    /// A file the daemon read differently (another container's file at that path) fails its digest check and
-    /// is streamed instead, where the check decides again.
-    /// </summary>
-    private bool TryFileCall(FastPathOp op, ContentDigest digest, string path, bool executable, CancellationToken cancellationToken)
+    /// <summary>Asks a local daemon to move a blob between its store and a file.</summary>
+    private bool TryFileCall(FastPathOp op, ContentDigest digest, string path, bool executable, CancellationToken cancellationToken) =>
+        TryCallNamingFiles(op, new FileBlobRequest { Namespace = Namespace, Digest = digest.ToProto(), Path = Path.GetFullPath(path), Executable = executable }, FileBlobResponse.Parser, cancellationToken);
+
+    // A fast-path call naming this process's files; false when that is not possible here (no fast path, or a
+    // daemon that cannot see these files, say from another container), so the caller moves the bytes itself.
+    // A file the daemon read differently (another container's file at that path) fails its digest check and
+    // is sent instead, where the check decides again.
+    private bool TryCallNamingFiles<T>(FastPathOp op, Google.Protobuf.IMessage request, Google.Protobuf.MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : Google.Protobuf.IMessage<T>
     {
         if (!_filesShared || Fast is not { } fast)
         {
             return false;
         }
-        var request = new FileBlobRequest { Namespace = Namespace, Digest = digest.ToProto(), Path = Path.GetFullPath(path), Executable = executable };
         try
         {
-            FastPathClient.Parse(fast.Call(op, request, cancellationToken), FileBlobResponse.Parser);
+            FastPathClient.Parse(fast.Call(op, request, cancellationToken), parser);
             return true;
         }
         catch (IOException) when (!cancellationToken.IsCancellationRequested)
@@ -340,8 +330,9 @@ public sealed class CacheClient : IDisposable
             DropFastPath(fast);
             return false;
         }
-        catch (RpcException e) when (op == FastPathOp.StoreFile && e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+        catch (RpcException e) when (op != FastPathOp.RestoreFile && e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
+            // The daemon sees no file, or another one, at these paths.
             _filesShared = false;
             return false;
         }
