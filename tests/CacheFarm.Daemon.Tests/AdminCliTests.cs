@@ -59,7 +59,8 @@ public sealed class AdminCliTests
         var env = new Dictionary<string, string> { ["XDG_CACHE_HOME"] = dir.Path, ["CACHEFARM_ENDPOINT"] = "" };
         var result = await Cli(env, "--show-stats");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("not reachable", result.Stderr);
+        Assert.Contains($"cachefarmd is not running: nothing at {Path.Combine(dir.Path, "cachefarm", "cachefarmd.sock")}", result.Stderr);
+        Assert.DoesNotContain("localhost", result.Stderr);
     }
 
     [Fact]

@@ -51,7 +51,10 @@ public static class AdminCommands
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
-            return Fail($"cachefarmd is not reachable at {endpoint} ({e.Status.Detail}); start it with cachefarm --start-server");
+            // The transport's own words for a missing socket file name an address no one asked for.
+            return endpoint.SocketPath is { } socket && !File.Exists(socket)
+                ? Fail($"cachefarmd is not running: nothing at {socket}; a build through cachefarm starts it, or cachefarm --start-server")
+                : Fail($"cachefarmd is not reachable at {endpoint} ({e.Status.Detail}); start it with cachefarm --start-server");
         }
         catch (RpcException e)
         {
