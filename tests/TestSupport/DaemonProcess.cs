@@ -135,6 +135,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public CacheClient Client(string @namespace = "", ClientCredentials? credentials = null) =>
         new(Endpoint, @namespace, TimeSpan.FromSeconds(5), credentials);
 
+    /// <summary>Waits for the daemon to exit on its own.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>SIGKILL: no checkpoint, no cleanup — what a crash or the OOM killer does.</summary>
     public async Task KillAsync()
     {

@@ -23,28 +23,16 @@ internal static class DaemonHost
 
     public static async Task<int> RunAsync(DaemonSettings settings)
     {
-        using (DataDirectoryLock.Acquire(settings.DataDirectory))
+        using var directoryLock = DataDirectoryLock.Acquire(settings.DataDirectory);
+        if (settings.Socket is { } socket)
         {
-            if (settings.Socket is { } socket)
-            {
-                ListenerSetup.PrepareSocket(socket);
-            }
-            var exitCode = await ServeAsync(settings).ConfigureAwait(false);
-            if (exitCode != 0)
-            {
-                return exitCode;
-            }
+            ListenerSetup.PrepareSocket(socket);
         }
-        // Clients wait for the data-directory lock, not the socket, to know the daemon is gone;
-        // removing the socket is only tidiness.
-        if (settings.Socket is { } closedSocket)
-        {
-            File.Delete(closedSocket);
-        }
-        return 0;
+        // Stopping unlinks the sockets: .NET removes the file a Unix socket was bound to when it is disposed.
+        return await ServeAsync(settings, directoryLock).ConfigureAwait(false);
     }
 
-    private static async Task<int> ServeAsync(DaemonSettings settings)
+    private static async Task<int> ServeAsync(DaemonSettings settings, DataDirectoryLock directoryLock)
     {
         var tokens = settings.TokensFile is { } tokensFile ? TokenTable.Load(tokensFile) : null;
         ExposurePolicy.Check(settings, tokens);
@@ -69,13 +57,25 @@ internal static class DaemonHost
         builder.Services.AddSingleton(new AuthInterceptor(tokens));
         builder.Services.AddSingleton(new StreamLimits(settings.StreamIdleTimeout));
         builder.Services.AddCacheFarmTelemetry(settings);
-        builder.Services.AddSingleton(new LocalTierOptions
+        builder.Services.AddSingleton(sp => new DaemonPathsWatch(
+            directoryLock,
+            settings.Socket is { } watchedSocket ? [watchedSocket] : [],
+            sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
+            sp.GetRequiredService<ILogger<DaemonPathsWatch>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DaemonPathsWatch>());
+        builder.Services.AddSingleton(sp =>
         {
-            Directory = settings.LocalTierDirectory,
-            Capacity = settings.Capacity,
-            MemoryBytes = settings.LogMemory,
-            CheckpointInterval = settings.CheckpointInterval,
-            MaxConcurrentWrites = settings.MaxConcurrentWrites,
+            // Resolved now: the tier's final checkpoint asks after the service provider is gone.
+            var paths = sp.GetRequiredService<DaemonPathsWatch>();
+            return new LocalTierOptions
+            {
+                Directory = settings.LocalTierDirectory,
+                Capacity = settings.Capacity,
+                MemoryBytes = settings.LogMemory,
+                CheckpointInterval = settings.CheckpointInterval,
+                MaxConcurrentWrites = settings.MaxConcurrentWrites,
+                DirectoryLost = () => paths.DirectoryLost,
+            };
         });
         builder.Services.AddSingleton<FasterLocalTier>();
         builder.Services.AddCacheStore(settings);
@@ -96,7 +96,9 @@ internal static class DaemonHost
             builder.Services.AddHostedService(sp => sp.GetRequiredService<DeferredCompileStores>());
             builder.Services.AddSingleton<FastPathDispatcher>();
             builder.Services.AddHostedService(sp => new FastPathServer(
-                FastPathProtocol.SocketFor(mainSocket), sp.GetRequiredService<FastPathDispatcher>(), sp.GetRequiredService<ILogger<FastPathServer>>()));
+                FastPathProtocol.SocketFor(mainSocket),
+                sp.GetRequiredService<FastPathDispatcher>(),
+                sp.GetRequiredService<ILogger<FastPathServer>>()));
         }
         builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));
         builder.Services.AddHostedService<BuildReportFlusher>();

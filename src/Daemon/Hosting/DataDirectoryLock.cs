@@ -5,7 +5,15 @@ internal sealed class DataDirectoryLock : IDisposable
 {
     private readonly FileStream _lockFile;
 
-    private DataDirectoryLock(FileStream lockFile) => _lockFile = lockFile;
+    // Where the kernel says the locked file is, read at acquisition: symbolic links in the configured path
+    // are resolved there. Null when there is no /proc to ask.
+    private readonly string? _target;
+
+    private DataDirectoryLock(FileStream lockFile)
+    {
+        _lockFile = lockFile;
+        _target = ReadTarget();
+    }
 
     public static DataDirectoryLock Acquire(string directory)
     {
@@ -27,6 +35,24 @@ internal sealed class DataDirectoryLock : IDisposable
         catch (IOException)
         {
             throw new Configuration.SettingsException($"data directory {directory} is in use by another cachefarmd");
+        }
+    }
+
+    /// <summary>
+    /// False once the locked file is no longer at its path: the data directory was removed, moved or replaced
+    /// while the daemon ran (an <c>rm -rf</c> of the cache). The kernel names an unlinked file "… (deleted)".
+    /// </summary>
+    public bool IsInPlace => _target is null || ReadTarget() == _target;
+
+    private string? ReadTarget()
+    {
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{_lockFile.SafeFileHandle.DangerousGetHandle()}").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

@@ -78,4 +78,67 @@ public sealed class DaemonAutoStartTests
             await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--stop-server"], data.Path, env);
         }
     }
+
+    [Fact]
+    public async Task Removing_the_cache_directory_during_a_session_costs_one_cold_build_and_a_fresh_daemon_takes_over()
+    {
+        using var data = new TempDirectory("cf-autostart-rm");
+        using var work = new TempDirectory("cf-autostart-rm-ws");
+        var env = new Dictionary<string, string?>
+        {
+            ["CACHEFARM_DATA_DIR"] = data.Path,
+            ["CACHEFARM_LISTEN"] = "none",
+            ["CACHEFARM_ENDPOINT"] = null,
+            ["CACHEFARM_DAEMON"] = RepoPaths.DaemonBinary,
+            ["CACHEFARM_IDLE_TIMEOUT"] = "60",
+            ["CARGO_INCREMENTAL"] = "0",
+        };
+        var dir = DirectoryCopy.Run(RepoPaths.RustFixture, work.Combine("ws"));
+        try
+        {
+            await CargoBuild.RunAsyncWithEnvironment(dir, env);
+            var first = DaemonPid(data.Path);
+            Directory.Delete(data.Path, recursive: true);
+            await CargoBuild.RunAsyncWithEnvironment(dir, env, "clean");
+
+            // The cache is gone, so everything compiles again; the old daemon stopped instead of serving
+            // from files no one can reach, and the client started a fresh one.
+            var cold = await CargoBuild.RunAsyncWithEnvironment(dir, env);
+            Assert.Empty(cold.Units("hit"));
+            Assert.True(await ExitsWithinAsync(first, TimeSpan.FromSeconds(30)), "the daemon whose directory was removed should have stopped");
+            await CargoBuild.RunAsyncWithEnvironment(dir, env, "clean");
+            var warm = await CargoBuild.RunAsyncWithEnvironment(dir, env);
+            Assert.Equal(RustFixtureBuilds.AllUnits, warm.Units("hit"));
+            Assert.NotEqual(first, DaemonPid(data.Path));
+        }
+        finally
+        {
+            await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--stop-server"], data.Path, env);
+        }
+    }
+
+    // A stopped daemon nobody has reaped yet is a zombie: it counts as gone.
+    private static async Task<bool> ExitsWithinAsync(string pid, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (File.ReadAllText($"/proc/{pid}/stat").Split(") ")[^1].StartsWith('Z'))
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    private static string DaemonPid(string dataDirectory) =>
+        Regex.Matches(File.ReadAllText(Path.Combine(dataDirectory, "cachefarmd.log")), @"ready pid=(\d+)")[^1].Groups[1].Value;
 }

@@ -36,11 +36,7 @@ internal sealed class FastPathServer(string socketPath, FastPathDispatcher dispa
         }
         catch (OperationCanceledException)
         {
-            // Stopping.
-        }
-        finally
-        {
-            File.Delete(socketPath);
+            // Stopping. Disposing the listener unlinks the socket file.
         }
     }
 

@@ -8,6 +8,7 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
     private readonly FasterRecordStore _store;
     private readonly LogCapacity _capacity;
     private readonly TimeSpan _interval;
+    private readonly Func<bool> _directoryLost;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -17,8 +18,9 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
     private long _checkpoints;
     private long _lastCheckpointUnixMs;
 
-    public CheckpointScheduler(FasterRecordStore store, LogCapacity capacity, TimeSpan interval, ILogger logger)
+    public CheckpointScheduler(FasterRecordStore store, LogCapacity capacity, TimeSpan interval, Func<bool> directoryLost, ILogger logger)
     {
+        _directoryLost = directoryLost;
         _store = store;
         _capacity = capacity;
         _interval = interval;
@@ -50,7 +52,7 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
     {
         var begin = _store.BeginAddress;
         var tail = _store.TailAddress;
-        if (tail == Interlocked.Read(ref _checkpointedTail) && begin == Interlocked.Read(ref _checkpointedBegin))
+        if ((tail == Interlocked.Read(ref _checkpointedTail) && begin == Interlocked.Read(ref _checkpointedBegin)) || _directoryLost())
         {
             return;
         }

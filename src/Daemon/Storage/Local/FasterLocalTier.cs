@@ -20,7 +20,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         var layout = FasterLayout.ForCapacity(options.Capacity, options.MemoryBytes);
         Store = new FasterRecordStore(options.Directory, layout, options.MaxConcurrentWrites);
         Capacity = new LogCapacity(Store, options.Capacity, options.Directory);
-        _checkpoints = new CheckpointScheduler(Store, Capacity, options.CheckpointInterval, logger);
+        _checkpoints = new CheckpointScheduler(Store, Capacity, options.CheckpointInterval, options.DirectoryLost, logger);
     }
 
     internal FasterRecordStore Store { get; }

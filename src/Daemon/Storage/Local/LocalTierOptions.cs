@@ -16,6 +16,12 @@ public sealed record LocalTierOptions
 
     public int MaxConcurrentWrites { get; init; } = 4;
 
+    /// <summary>
+    /// True once the directory was removed under the daemon: no checkpoint may be written then, because the
+    /// path may already hold a fresh daemon's store, which would recover from this log's checkpoint.
+    /// </summary>
+    public Func<bool> DirectoryLost { get; init; } = static () => false;
+
     /// <summary>Largest entry (outputs list plus stdout and stderr) accepted.</summary>
     public int MaxEntryBytes { get; init; } = 8 << 20;
 }
