@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CacheFarm.Client.Processes;
 using CacheFarm.Client.Wrapper;
 
 namespace CacheFarm.Client.Linker;

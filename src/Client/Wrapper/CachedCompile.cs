@@ -49,7 +49,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
 
         var (compileArgs, extraDepInfo) = CompileArguments(call);
         var compileStart = FileStamp.NowNs();
-        var result = await RustcRunner.RunCapturedAsync(invocation.RustcPath, compileArgs, invocation.Report?.Link.RunEnvironment, cancellationToken).ConfigureAwait(false);
+        var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, invocation.Report?.Link.RunEnvironment);
         record.CompileUs = CompileReporter.Microseconds(result.Duration);
         record.CompileFailed = result.ExitCode != 0;
         var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, session.Credentials, invocation.Env);

@@ -98,7 +98,7 @@ public static class WrapperCommand
         string compiler, string[] args, DaemonSession? session, WrapperSettings settings, CompileClassification classification, string crateName, ReportContext? report, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var exitCode = await RustcRunner.PassthroughAsync(compiler, [.. args, .. report?.Link.RunArgs ?? []], report?.Link.RunEnvironment, cancellationToken).ConfigureAwait(false);
+        var exitCode = RustcRunner.Passthrough(compiler, [.. args, .. report?.Link.RunArgs ?? []], report?.Link.RunEnvironment);
         var record = new CompileRecord
         {
             Outcome = classification.Kind == CompileKind.NotCompilation ? CompileOutcome.NotCompilation : CompileOutcome.NotCacheable,
