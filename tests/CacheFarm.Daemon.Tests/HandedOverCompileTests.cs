@@ -127,6 +127,58 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         }
     }
 
+    // The build's rustc processes get the CPU first: with every core busy, nothing is stored while hand-overs keep
+    // coming, and all of it once they have paused for StorePacing.LongPause. Stats calls are not lookups, so
+    // watching does not hurry the stores.
+    [Fact]
+    public async Task With_every_core_busy_handed_over_compiles_wait_while_more_arrive_and_are_stored_after_a_pause()
+    {
+        const int compiles = 6;
+        var requests = Enumerable.Range(0, compiles).Select(i => Compile($"p{i}", ($"libp{i}.rlib", BlobData.Random(1 << 20, seed: 200 + i)))).ToList();
+        using var local = Socket.Client();
+        using var load = BusyCores.Start();
+        using (var fast = Socket.FastPath())
+        {
+            foreach (var request in requests)
+            {
+                Assert.Equal(StatusCode.OK, fast.Call(FastPathOp.StoreCompile, request, default).Status);
+                var during = (await local.GetStatsAsync(default)).Requests;
+                Assert.Equal(0, during.BlobWrites);
+                Assert.Equal(requests.IndexOf(request) + 1, during.DeferredStoresQueued);
+                await Task.Delay(LongPause / 10);
+            }
+        }
+
+        var deadline = DateTime.UtcNow + LongPause + TimeSpan.FromSeconds(30);
+        while ((await local.GetStatsAsync(default)).Requests.DeferredStoresQueued > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the queued compiles were not stored after the hand-overs paused");
+            await Task.Delay(100);
+        }
+        var after = (await local.GetStatsAsync(default)).Requests;
+        Assert.Equal(compiles, after.BlobWrites);
+        Assert.Equal(2 * compiles, after.EntryPuts);
+        Assert.Equal(0, after.DeferredStoreFailures);
+    }
+
+    [Fact]
+    public async Task A_lookup_of_a_queued_compile_has_it_stored_at_once_even_with_every_core_busy()
+    {
+        var request = Compile("q", ("libq.rlib", BlobData.Random(2 << 20, seed: 300)));
+        using var fast = Socket.FastPath();
+        using var local = Socket.Client();
+        using var load = BusyCores.Start();
+        Assert.Equal(StatusCode.OK, fast.Call(FastPathOp.StoreCompile, request, default).Status);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.NotNull(await local.GetEntryAsync(Key("q"), default));
+        Assert.True(clock.Elapsed < LongPause / 2, $"the lookup took {clock.Elapsed}: it waited for the pause instead of hurrying the store");
+        Assert.Equal(0, (await local.GetStatsAsync(default)).Requests.DeferredStoresQueued);
+    }
+
+    // StorePacing.LongPause: after a pause in hand-overs this long the daemon stores whatever the load.
+    private static readonly TimeSpan LongPause = TimeSpan.FromSeconds(5);
+
     // A compile whose outputs are files in the test directory, with its entry and manifest.
     private StoreCompileRequest Compile(string name, params (string File, byte[] Data)[] outputs)
     {

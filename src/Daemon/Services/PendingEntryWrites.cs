@@ -17,6 +17,9 @@ public sealed class PendingEntryWrites
     // Writes not done yet: with none, which is every lookup of a warm build, a lookup costs one read.
     private int _writes;
 
+    /// <summary>Raised when a lookup starts waiting for a pending write, which should then not wait its turn.</summary>
+    public event Action? Awaited;
+
     /// <summary>Marks the keys pending until <paramref name="written"/> completes, however it completes.</summary>
     public void Add(NamespaceId ns, IEnumerable<byte[]> keys, Task written)
     {
@@ -48,6 +51,7 @@ public sealed class PendingEntryWrites
         {
             return;
         }
+        Awaited?.Invoke();
         try
         {
             await written.WaitAsync(MaxWait, cancellationToken).ConfigureAwait(false);

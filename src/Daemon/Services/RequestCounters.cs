@@ -20,6 +20,9 @@ public sealed class RequestCounters
     public long Rpcs;
     public long DeferredStores;
     public long DeferredStoreFailures;
+
+    // A level, not a count: ZeroStats leaves it alone.
+    public long DeferredStoresQueued;
     private long _sinceUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public long SinceUnixMs => Interlocked.Read(ref _sinceUnixMs);
@@ -41,6 +44,7 @@ public sealed class RequestCounters
         Rpcs = Interlocked.Read(ref Rpcs),
         DeferredStores = Interlocked.Read(ref DeferredStores),
         DeferredStoreFailures = Interlocked.Read(ref DeferredStoreFailures),
+        DeferredStoresQueued = Interlocked.Read(ref DeferredStoresQueued),
     };
 
     public void Zero()

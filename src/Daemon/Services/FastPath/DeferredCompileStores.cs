@@ -11,18 +11,22 @@ using Microsoft.Win32.SafeHandles;
 namespace CacheFarm.Daemon.Services.FastPath;
 
 /// <summary>
-/// Stores handed-over compiles (StoreCompile) after answering, so a wrapper exits as soon as its compile is done
-/// and the next crate starts while the daemon copies the outputs. Everything that can be refused is refused before
-/// the answer; what remains (digest checks, a full disk) is counted and logged. Stopping drains the queue.
+/// Stores handed-over compiles (StoreCompile) after answering, so a wrapper exits as soon as its compile is done;
+/// <see cref="StorePacing"/> holds the stores back while the build is busy. Everything that can be refused is
+/// refused before the answer; what remains (digest checks, a full disk) is counted and logged. Stopping drains the queue.
 /// </summary>
 internal sealed class DeferredCompileStores(
     BlobUploads uploads, EntryWrites entryWrites, PendingEntryWrites pending, RequestCounters counters, IdleShutdown idle, ILogger<DeferredCompileStores> logger)
     : IHostedService
 {
-    /// <summary>Compiles accepted but not stored yet; past this a hand-over waits, as a store made in place would.</summary>
-    public const int MaxQueued = 64;
+    /// <summary>
+    /// Compiles accepted but not stored yet, each holding its files open; past this a hand-over waits, as a store
+    /// made in place would. Storing starts at half of it even while the build runs.
+    /// </summary>
+    public const int MaxQueued = 256;
 
     private readonly Channel<Job> _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(MaxQueued) { SingleReader = true });
+    private readonly StorePacing _pacing = Paced(pending);
     private Task _worker = Task.CompletedTask;
 
     /// <summary>Checks the request, opens its files and queues it; throws an <see cref="RpcException"/> for what would fail.</summary>
@@ -53,6 +57,8 @@ internal sealed class DeferredCompileStores(
                 throw;
             }
             Interlocked.Increment(ref counters.DeferredStores);
+            Interlocked.Increment(ref counters.DeferredStoresQueued);
+            _pacing.Arrived();
         }
         catch (ChannelClosedException)
         {
@@ -76,6 +82,7 @@ internal sealed class DeferredCompileStores(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        _pacing.Stop();
         await _worker.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -83,6 +90,7 @@ internal sealed class DeferredCompileStores(
     {
         await foreach (var job in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            await _pacing.WaitForTurnAsync(() => _queue.Reader.Count).ConfigureAwait(false);
             idle.Enter();
             try
             {
@@ -103,6 +111,11 @@ internal sealed class DeferredCompileStores(
             {
                 Close(job.Files);
                 job.Done.TrySetResult();
+                Interlocked.Decrement(ref counters.DeferredStoresQueued);
+                if (_queue.Reader.Count == 0)
+                {
+                    _pacing.Calm();
+                }
                 idle.Leave();
             }
         }
@@ -123,6 +136,13 @@ internal sealed class DeferredCompileStores(
         {
             await entryWrites.PutAsync(job.Namespace, key, entry, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    private static StorePacing Paced(PendingEntryWrites pending)
+    {
+        var pacing = new StorePacing(MaxQueued / 2);
+        pending.Awaited += pacing.Hurry;
+        return pacing;
     }
 
     private static void Close(List<(ContentDigest Digest, SafeFileHandle Handle)> files)
