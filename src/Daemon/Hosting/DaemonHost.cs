@@ -96,9 +96,7 @@ internal static class DaemonHost
             builder.Services.AddHostedService(sp => sp.GetRequiredService<DeferredCompileStores>());
             builder.Services.AddSingleton<FastPathDispatcher>();
             builder.Services.AddHostedService(sp => new FastPathServer(
-                FastPathProtocol.SocketFor(mainSocket),
-                sp.GetRequiredService<FastPathDispatcher>(),
-                sp.GetRequiredService<ILogger<FastPathServer>>()));
+                FastPathProtocol.SocketFor(mainSocket), sp.GetRequiredService<FastPathDispatcher>(), sp.GetRequiredService<ILogger<FastPathServer>>()));
         }
         builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));
         builder.Services.AddHostedService<BuildReportFlusher>();

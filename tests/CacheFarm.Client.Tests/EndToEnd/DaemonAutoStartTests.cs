@@ -10,15 +10,7 @@ public sealed class DaemonAutoStartTests
     {
         using var data = new TempDirectory("cf-autostart");
         using var work = new TempDirectory("cf-autostart-ws");
-        var env = new Dictionary<string, string?>
-        {
-            ["CACHEFARM_DATA_DIR"] = data.Path,
-            ["CACHEFARM_LISTEN"] = "none",
-            ["CACHEFARM_ENDPOINT"] = null,
-            ["CACHEFARM_DAEMON"] = RepoPaths.DaemonBinary,
-            ["CACHEFARM_IDLE_TIMEOUT"] = "60",
-            ["CARGO_INCREMENTAL"] = "0",
-        };
+        var env = BuildEnvironment(data.Path);
         var dir = DirectoryCopy.Run(RepoPaths.RustFixture, work.Combine("ws"));
         try
         {
@@ -84,15 +76,7 @@ public sealed class DaemonAutoStartTests
     {
         using var data = new TempDirectory("cf-autostart-rm");
         using var work = new TempDirectory("cf-autostart-rm-ws");
-        var env = new Dictionary<string, string?>
-        {
-            ["CACHEFARM_DATA_DIR"] = data.Path,
-            ["CACHEFARM_LISTEN"] = "none",
-            ["CACHEFARM_ENDPOINT"] = null,
-            ["CACHEFARM_DAEMON"] = RepoPaths.DaemonBinary,
-            ["CACHEFARM_IDLE_TIMEOUT"] = "60",
-            ["CARGO_INCREMENTAL"] = "0",
-        };
+        var env = BuildEnvironment(data.Path);
         var dir = DirectoryCopy.Run(RepoPaths.RustFixture, work.Combine("ws"));
         try
         {
@@ -116,6 +100,17 @@ public sealed class DaemonAutoStartTests
             await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--stop-server"], data.Path, env);
         }
     }
+
+    // A build whose wrapper starts the local daemon itself, in a data directory of the test's own.
+    private static Dictionary<string, string?> BuildEnvironment(string dataDirectory) => new()
+    {
+        ["CACHEFARM_DATA_DIR"] = dataDirectory,
+        ["CACHEFARM_LISTEN"] = "none",
+        ["CACHEFARM_ENDPOINT"] = null,
+        ["CACHEFARM_DAEMON"] = RepoPaths.DaemonBinary,
+        ["CACHEFARM_IDLE_TIMEOUT"] = "60",
+        ["CARGO_INCREMENTAL"] = "0",
+    };
 
     // A stopped daemon nobody has reaped yet is a zombie: it counts as gone.
     private static async Task<bool> ExitsWithinAsync(string pid, TimeSpan limit)

@@ -2,10 +2,10 @@ namespace CacheFarm.Daemon.Services.FastPath;
 
 /// <summary>
 /// When handed-over compiles are stored. Storing copies and hashes every output once more, and during a build
-/// the rustc processes need the CPU more than the cache does: a cold build ran 1.1 s faster of 24 with the
-/// stores held back. So a store runs when a core is spare, once hand-overs have paused for <see cref="LongPause"/>
-/// (the build is over, whatever else keeps the machine busy), as soon as a lookup waits for one of them, when
-/// the queue reaches its high-water mark, and when the daemon stops.
+/// the rustc processes need the CPU more than the cache does. So a store runs when a core is spare, once
+/// hand-overs have paused for <see cref="LongPause"/> (the build is over, whatever else keeps the machine
+/// busy), as soon as a lookup waits for one of them, when the queue reaches its high-water mark, and when the
+/// daemon stops.
 /// </summary>
 internal sealed class StorePacing(int highWater)
 {
