@@ -16,7 +16,7 @@ public static class EntryStorer
 {
     private const long BatchBytes = 3 << 20;
 
-    // Dep-info files, the only bytes sent along, are a few KiB; the daemon holds up to 64 queued compiles.
+    // Dep-info files, the only bytes sent along, are a few KiB; the daemon keeps them in memory until it stores the compile.
     private const long HandOverInlineBytes = 1 << 20;
 
     /// <summary>Stores the entry and updates the manifest; returns the bytes uploaded or handed over.</summary>
