@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Cargo benchmark on a copy of the shared rust-ws workload: an uncached build against sccache (Debian's,
+# Cargo benchmark on a copy of the rust-ws workload (tests/workloads): an uncached build against sccache (Debian's,
 # local disk) and cachefarm (embedded local daemon, and a shared daemon over TCP backed by Redis and S3),
 # plus an incremental touch-and-rebuild per linker. Every figure is a median over the repetitions and a
 # ratio against the uncached build of the same run. Writes perf/results/<UTC stamp>-cargo.md.
 # Usage: perf/run-cargo-bench.sh [--quick]     (--quick: 1 repetition, ≈5 min; default 3, ≈15 min)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-shared="${CACHEFARM_SHARED:-$root/../shared}"
+workloads="$root/tests/workloads"
 reps="${REPS:-3}"
 [ "${1:-}" = "--quick" ] && reps=1
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -15,7 +15,7 @@ export CARGO_INCREMENTAL=0 CARGO_TERM_QUIET=true
 cachefarm="$root/artifacts/bin/cachefarm"
 [ -x "$cachefarm" ] || { echo "run-cargo-bench: $cachefarm missing; run scripts/build.sh" >&2; exit 1; }
 command -v sccache >/dev/null || { echo "run-cargo-bench: sccache missing; run scripts/setup.sh" >&2; exit 1; }
-[ -d "$shared/workloads/rust-ws" ] || { echo "run-cargo-bench: $shared/workloads/rust-ws missing" >&2; exit 1; }
+[ -d "$workloads/rust-ws" ] || { echo "run-cargo-bench: $workloads/rust-ws missing" >&2; exit 1; }
 s3rver="$root/tools/node_modules/.bin/s3rver"
 [ -x "$s3rver" ] || { echo "run-cargo-bench: s3rver missing; run scripts/setup.sh" >&2; exit 1; }
 
@@ -32,7 +32,7 @@ mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-workspace() { rm -rf "$1"; cp -r "$shared/workloads/rust-ws" "$1"; chmod -R u+w "$1"; }
+workspace() { rm -rf "$1"; cp -r "$workloads/rust-ws" "$1"; chmod -R u+w "$1"; }
 # Seconds of one `cargo build` in $1 (the environment picks the wrapper).
 timed_build() {
   local start end

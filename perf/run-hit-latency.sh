@@ -5,7 +5,7 @@
 # Usage: perf/run-hit-latency.sh [--quick]   (--quick: 60 runs each; default 300)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-shared="${CACHEFARM_SHARED:-$root/../shared}"
+workloads="$root/tests/workloads"
 runs=300
 [ "${1:-}" = "--quick" ] && runs=60
 export PATH="$HOME/.cargo/bin:$PATH" CARGO_INCREMENTAL=0
@@ -13,7 +13,7 @@ cachefarm="$root/artifacts/bin/cachefarm"
 die() { echo "run-hit-latency: $*" >&2; exit 1; }
 [ -x "$cachefarm" ] || die "$cachefarm missing; run scripts/build.sh"
 for tool in hyperfine sccache node cargo; do command -v "$tool" >/dev/null || die "$tool missing; run scripts/setup.sh"; done
-[ -d "$shared/workloads/rust-ws" ] || die "$shared/workloads/rust-ws missing"
+[ -d "$workloads/rust-ws" ] || die "$workloads/rust-ws missing"
 
 work="$(mktemp -d /tmp/cachefarm-hit.XXXXXX)"
 export CACHEFARM_DATA_DIR="$work/cf" CACHEFARM_LISTEN=none SCCACHE_DIR="$work/scc"
@@ -27,7 +27,7 @@ results="${RESULTS_DIR:-$root/perf/results}"
 mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 
-cp -r "$shared/workloads/rust-ws" "$work/ws"
+cp -r "$workloads/rust-ws" "$work/ws"
 chmod -R u+w "$work/ws"
 # cargo -v prints each rustc command line exactly as it runs it.
 (cd "$work/ws" && cargo build -v 2>&1) | sed -n 's/^ *Running `\(.*rustc --crate-name cfg_if .*\)`$/\1/p' | head -1 >"$work/cmd"

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace CacheFarm.Linker.Tests;
 
-/// <summary>Build reports and auto's linker choice on shared/workloads/rust-ws, from one pass of real cargo builds (see <see cref="RustWsScenario"/>).</summary>
+/// <summary>Build reports and auto's linker choice on tests/workloads/rust-ws, from one pass of real cargo builds (see <see cref="RustWsScenario"/>).</summary>
 public sealed class RustWsReportTests(RustWsScenario scenario, ITestOutputHelper output) : IClassFixture<RustWsScenario>
 {
     [Fact]

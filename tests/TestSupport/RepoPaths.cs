@@ -7,10 +7,14 @@ public static class RepoPaths
 
     public static string ArtifactsBin => Path.Combine(Root, "artifacts", "bin");
 
-    /// <summary>The shared workloads folder (beside the repository, or CACHEFARM_SHARED).</summary>
-    public static string Shared => Environment.GetEnvironmentVariable("CACHEFARM_SHARED") is { Length: > 0 } shared
-        ? shared
-        : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    public static string RustFixture => Path.Combine(Root, "tests", "fixtures", "rust-fixture");
+
+    public static string ClientBinary => Binary("cachefarm");
+
+    public static string DaemonBinary => Binary("cachefarmd");
+
+    /// <summary>A workload under tests/workloads (rust-ws, sys-ws): copy it before building, never build in place.</summary>
+    public static string Workload(string name) => Path.Combine(Root, "tests", "workloads", name);
 
     /// <summary>Path of a published binary; fails the test loudly when the build step did not run.</summary>
     public static string Binary(string name)

@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 
 namespace CacheFarm.LoadGen.Targets;
 
-/// <summary>Builds the one gRPC channel a run uses, with the client settings /work/shared/reference/grpc-throughput.md measured.</summary>
+/// <summary>Builds the one gRPC channel a run uses, with the client settings measured best for 1 MiB blobs (see perf/README.md).</summary>
 internal static class TunedGrpcChannel
 {
     private const int MiB = 1024 * 1024;

@@ -5,13 +5,13 @@ using Xunit.Abstractions;
 namespace CacheFarm.Client.Tests.EndToEnd;
 
 /// <summary>
-/// shared/workloads/rust-ws (~110 rustc runs against Debian's crate sources): an uncached build, a cold build
+/// tests/workloads/rust-ws (~110 rustc runs against Debian's crate sources): an uncached build, a cold build
 /// with an empty cache and a warm build of a fresh copy in another directory, measured in one run.
 /// </summary>
 public sealed class RustWsCacheTests(ITestOutputHelper output)
 {
     private const string Registry = "/usr/share/cargo/registry";
-    private static readonly string Workload = Path.Combine(RepoPaths.Root, "..", "shared", "workloads", "rust-ws");
+    private static readonly string Workload = RepoPaths.Workload("rust-ws");
 
     [Fact]
     public async Task A_warm_build_in_another_directory_hits_and_is_several_times_faster_than_an_uncached_one()

@@ -5,7 +5,7 @@ using CacheFarm.TestSupport;
 namespace CacheFarm.Linker.Tests.Support;
 
 /// <summary>
-/// One pass over shared/workloads/rust-ws, shared by the report and linker tests: a cold build, a warm build of a
+/// One pass over tests/workloads/rust-ws, shared by the report and linker tests: a cold build, a warm build of a
 /// fresh copy elsewhere, touch-and-rebuild rounds until auto has settled, the HTML report, timed touch-and-rebuild
 /// rounds under each policy (interleaved, so drift hits all alike), and a daemon restart. Each step keeps what the
 /// tests assert on.
@@ -22,7 +22,7 @@ public sealed class RustWsScenario : IAsyncLifetime
     private readonly TempDirectory _temp = new("cf-rustws");
     private DaemonProcess? _daemon;
 
-    public string Workload { get; } = Path.Combine(RepoPaths.Shared, "workloads", "rust-ws");
+    public string Workload { get; } = RepoPaths.Workload("rust-ws");
 
     public string WarmWorkspace => _temp.Combine("another", "place", "warm");
 

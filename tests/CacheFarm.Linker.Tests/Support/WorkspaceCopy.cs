@@ -1,7 +1,7 @@
 using CacheFarm.TestSupport;
 namespace CacheFarm.Linker.Tests.Support;
 
-/// <summary>A writable copy of a workspace (the shared workloads are read-only and must never be built in place).</summary>
+/// <summary>A writable copy of a workspace (the workloads under tests/workloads must never be built in place).</summary>
 public static class WorkspaceCopy
 {
     public static async Task<string> MakeAsync(string source, string destination)

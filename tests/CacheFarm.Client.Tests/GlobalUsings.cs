@@ -1,0 +1,2 @@
+// One RepoPaths for every test project; the alias keeps it unambiguous beside this project's own Support types.
+global using RepoPaths = CacheFarm.TestSupport.RepoPaths;
