@@ -7,7 +7,6 @@ dotnet build CacheFarm.sln -c Release -nologo -clp:ErrorsOnly
 # ReadyToRun: the daemon starts on precompiled code instead of JIT-compiling it in the build it serves.
 dotnet publish src/Daemon -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o artifacts/bin -nologo -clp:ErrorsOnly
 dotnet publish src/Client -c Release -o artifacts/bin -nologo -clp:ErrorsOnly
-# The process tracer is loaded into arbitrary native programs (build scripts, compilers), so it is C. Programs
-# pass NULL where glibc declares nonnull, so those checks must stay in.
-cc -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-nonnull-compare -fno-delete-null-pointer-checks -o artifacts/bin/libcachefarm-trace.so src/Tracer/cachefarm-trace.c -ldl
+# The process tracer is loaded into arbitrary native programs (build scripts, compilers), so it is C.
+cc -shared -fPIC -O2 -Wall -Wextra -Werror -o artifacts/bin/libcachefarm-trace.so src/Tracer/cachefarm-trace.c -ldl
 echo "build: artifacts/bin/cachefarm, artifacts/bin/cachefarmd and artifacts/bin/libcachefarm-trace.so are ready"

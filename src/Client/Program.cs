@@ -1,8 +1,14 @@
 using CacheFarm.Client.Admin;
+using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.Linker;
 using CacheFarm.Client.Reports;
 using CacheFarm.Client.Wrapper;
 
+// Cargo runs a build script whose binary the wrapper replaced with a launcher (#!cachefarm --cachefarm-build-script:…).
+if (BuildScriptLauncher.IsLauncherCall(args))
+{
+    return await BuildScriptRun.RunAsync(args, CancellationToken.None).ConfigureAwait(false);
+}
 // rustc runs cachefarm as its linker (-C linker=cachefarm, set up by the wrapper): run the real driver and time it.
 if (LinkShim.IsShimCall(args) && !AdminCommands.Handles(args[0]))
 {

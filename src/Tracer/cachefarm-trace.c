@@ -9,6 +9,7 @@
  *   D path   directory listed            X path   this process's executable
  *   E name   environment variable read   N addr   network connection (the run is not cacheable)
  *   ! why    something escaped the tracer (a static program, a path it cannot write down)
+ * Files the dynamic loader maps at start-up are not seen; libraries opened later with dlopen are.
  * Children inherit the tracer: exec and posix_spawn put LD_PRELOAD and the log back into an environment
  * that dropped them, and a program without a dynamic loader, which no preload reaches, is reported with "!".
  * Lines are written with one write(2) on an O_APPEND descriptor, so processes never interleave them.
@@ -20,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -50,6 +52,14 @@ static __thread int busy; /* the tracer's own calls (getcwd, readlink, stat of t
 static uint64_t seen[SEEN_SLOTS];
 
 #define REAL(name) static __typeof__(name) *real_##name; if (!real_##name) real_##name = dlsym(RTLD_NEXT, #name)
+
+/* Programs pass NULL where glibc declares an argument nonnull; reading the pointer through a volatile keeps
+ * the compiler from dropping the NULL checks that follow. */
+static const char *launder(const char *p)
+{
+    const char *volatile copy = p;
+    return copy;
+}
 
 static const char *env_value(const char *name)
 {
@@ -122,6 +132,7 @@ static void emit(char kind, const char *text)
 /* An absolute spelling of path as seen from dirfd (AT_FDCWD or a directory descriptor). */
 static const char *absolute(int dirfd, const char *path, char *buf, size_t size)
 {
+    path = launder(path);
     if (!path) return NULL;
     if (path[0] == '/') return path;
     char base[PATH_MAX];
@@ -144,6 +155,7 @@ static const char *absolute(int dirfd, const char *path, char *buf, size_t size)
 
 static void record_path(char kind, int dirfd, const char *path)
 {
+    path = launder(path);
     if (disabled || busy || !path) return;
     char buf[PATH_MAX];
     const char *abs = absolute(dirfd, path, buf, sizeof buf);
@@ -232,19 +244,19 @@ int lstat64(const char *path, struct stat64 *st) { REAL(lstat64); int r = real_l
 int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
     REAL(fstatat); int r = real_fstatat(dirfd, path, st, flags);
-    if (path && *path) record_lookup(dirfd, path, r);
+    if ((path = launder(path)) && *path) record_lookup(dirfd, path, r);
     return r;
 }
 int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
 {
     REAL(fstatat64); int r = real_fstatat64(dirfd, path, st, flags);
-    if (path && *path) record_lookup(dirfd, path, r);
+    if ((path = launder(path)) && *path) record_lookup(dirfd, path, r);
     return r;
 }
 int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *st)
 {
     REAL(statx); int r = real_statx(dirfd, path, flags, mask, st);
-    if (path && *path) record_lookup(dirfd, path, r);
+    if ((path = launder(path)) && *path) record_lookup(dirfd, path, r);
     return r;
 }
 int access(const char *path, int mode) { REAL(access); int r = real_access(path, mode); record_lookup(AT_FDCWD, path, r); return r; }
@@ -312,8 +324,10 @@ int linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
 
 char *getenv(const char *name)
 {
+    name = launder(name);
+    if (!name) return NULL;
     char *value = (char *)env_value(name);
-    if (name && strcmp(name, LOG_VAR) != 0 && strcmp(name, LIB_VAR) != 0) emit('E', name);
+    if (strcmp(name, LOG_VAR) != 0 && strcmp(name, LIB_VAR) != 0) emit('E', name);
     return value;
 }
 char *secure_getenv(const char *name) { return getenv(name); }
@@ -383,6 +397,7 @@ static const char *resolve_program(const char *file, const char *path_var, char 
 
 static void check_program(const char *path)
 {
+    path = launder(path);
     if (disabled || !path) return;
     char buf[PATH_MAX];
     const char *abs = absolute(AT_FDCWD, path, buf, sizeof buf);
@@ -522,4 +537,18 @@ __attribute__((constructor)) static void trace_start(void)
     ssize_t n = (ssize_t)syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof exe - 1);
     busy--;
     if (n > 0) { exe[n] = 0; emit('X', exe); }
+}
+
+/* Libraries loaded at run time (libclang for bindgen, plugins): the loader's own opens are not traced. */
+void *dlopen(const char *file, int mode)
+{
+    REAL(dlopen);
+    void *handle = real_dlopen(file, mode);
+    struct link_map *map = NULL;
+    if (handle && file && dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name && map->l_name[0] == '/') {
+        record_path('R', AT_FDCWD, map->l_name);
+    } else if (!handle && file && strchr(file, '/')) {
+        record_path('A', AT_FDCWD, file);
+    }
+    return handle;
 }

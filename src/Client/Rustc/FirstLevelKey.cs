@@ -10,7 +10,7 @@ namespace CacheFarm.Client.Rustc;
 public static class FirstLevelKey
 {
     /// <summary>Bump when the key or the stored entry layout changes meaning.</summary>
-    public const string FormatVersion = "cachefarm-rustc/1";
+    public const string FormatVersion = "cachefarm-rustc/2";
 
     private static readonly string[] DroppedOptions = ["--out-dir", "--diagnostic-width", "--color"];
 

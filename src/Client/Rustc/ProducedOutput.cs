@@ -6,36 +6,44 @@ namespace CacheFarm.Client.Rustc;
 
 /// <summary>
 /// One output file of a compile, read once: its digest, whether it embeds a real checkout path (then the
-/// entry is keyed by the roots), and its bytes when small enough to upload in a batch. A dep-info file is
-/// stored with its paths replaced by placeholders.
+/// entry is keyed by the roots), and its bytes when small enough to upload in a batch. A dep-info file, and
+/// with <c>normalizeText</c> any small text file that names a root, is stored with its paths replaced by
+/// placeholders (<see cref="Normalized"/>).
 /// </summary>
-public sealed record ProducedOutput(string RelativePath, string FullPath, bool Executable, ContentDigest Digest, byte[]? Content, bool EmbedsRoot)
+public sealed record ProducedOutput(string RelativePath, string FullPath, bool Executable, ContentDigest Digest, byte[]? Content, bool EmbedsRoot, bool Normalized)
 {
     /// <summary>Outputs up to this size travel in BatchUpdateBlobs calls; larger ones are streamed.</summary>
     public const int InlineLimit = 1 << 20;
 
     private const int ChunkBytes = 1 << 20;
 
-    /// <summary>True when the stored bytes are not the file's: dep-info is stored with the roots as placeholders.</summary>
-    public bool DiffersFromFile => IsDepInfo(RelativePath);
+    // Binary files are never rewritten: a path of another length would move every offset after it.
+    private const int TextProbeBytes = 8192;
 
-    public static ProducedOutput Read(string fullPath, string relativePath, CheckoutRoots roots, bool scanForRoots)
+    public static ProducedOutput Read(string fullPath, string relativePath, CheckoutRoots roots, bool scanForRoots, bool normalizeText = false)
     {
         FileStamp.TryRead(fullPath, out var stamp);
         if (IsDepInfo(relativePath))
         {
-            var normalized = roots.NormalizeText(File.ReadAllBytes(fullPath));
-            return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(normalized), normalized, false);
+            return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(File.ReadAllBytes(fullPath)));
         }
         var patterns = scanForRoots ? roots.Roots.Select(r => System.Text.Encoding.UTF8.GetBytes(r.Path)).ToArray() : [];
         if (stamp.Size <= InlineLimit)
         {
             var bytes = File.ReadAllBytes(fullPath);
-            return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(bytes), bytes, ContainsAny(bytes, patterns));
+            var embeds = ContainsAny(bytes, patterns);
+            if (embeds && normalizeText && bytes.AsSpan(0, Math.Min(bytes.Length, TextProbeBytes)).IndexOf((byte)0) < 0)
+            {
+                return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(bytes));
+            }
+            return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(bytes), bytes, embeds, false);
         }
-        var (digest, embeds) = HashAndScan(fullPath, patterns);
-        return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, digest, null, embeds);
+        var (digest, embedsLarge) = HashAndScan(fullPath, patterns);
+        return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, digest, null, embedsLarge, false);
     }
+
+    private static ProducedOutput NormalizedOutput(string relativePath, string fullPath, FileStamp stamp, byte[] normalized) =>
+        new(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(normalized), normalized, false, true);
 
     private static bool IsDepInfo(string relativePath) => relativePath.EndsWith(".d", StringComparison.Ordinal);
 

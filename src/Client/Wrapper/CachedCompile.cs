@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.Rustc;
 using CacheFarm.Protos.V1;
 
@@ -29,7 +30,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
             if (lookup?.Hit is { } entry)
             {
                 var (restored, bytes) = await session.TryCallAsync(
-                    (c, ct) => EntryRestorer.RestoreAsync(c, entry, call, ct), _settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+                    (c, ct) => EntryRestorer.RestoreAsync(c, entry, call.OutputDirectory, call.Roots, call.Digests, ct), _settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
                 if (restored)
                 {
                     record.Outcome = CompileOutcome.Hit;
@@ -38,8 +39,9 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
                     record.BytesRead = bytes;
                     record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
                     // The outputs are in place: report while the output is replayed.
+                    InstallBuildScriptLauncher(call, entry.ExitCode);
                     var report = CompileReporter.ReportAsync(session, _settings, record, lookup.EntryKey ?? "", invocation.Unit, invocation.Report, cancellationToken);
-                    OutputReplay.Write(entry, call);
+                    OutputReplay.Write(entry, call.Roots, call.JsonDiagnostics);
                     await report.ConfigureAwait(false);
                     return entry.ExitCode;
                 }
@@ -85,6 +87,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         {
             File.Delete(extraDepInfo);
         }
+        InstallBuildScriptLauncher(call, result.ExitCode);
         var failure = problem ?? (record.CacheWriteFailed ? null : session.Failure);
         record.Outcome = failure is null ? CompileOutcome.Miss : CompileOutcome.CacheError;
         record.Reason = failure ?? "";
@@ -92,6 +95,16 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
         await CompileReporter.ReportAsync(session, _settings, record, detail, invocation.Unit, invocation.Report, cancellationToken).ConfigureAwait(false);
         return result.ExitCode;
+    }
+
+    // After the outputs are stored (a local daemon holds them open), so the cache keeps the real binary.
+    private void InstallBuildScriptLauncher(RustcCall? call, int exitCode)
+    {
+        if (exitCode == 0 && call is not null && BuildScriptLauncher.CompilesBuildScript(call.Args)
+            && BuildScriptSettings.CacheBuildScripts(invocation.Env) && Environment.ProcessPath is { } cachefarm)
+        {
+            BuildScriptLauncher.Install(Path.Combine(call.OutputDirectory, call.OutputStem), cachefarm);
+        }
     }
 
     // Success, or an ordinary compile error (exit 1: build scripts' feature probes fail on purpose and run every

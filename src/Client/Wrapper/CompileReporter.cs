@@ -12,7 +12,10 @@ public static class CompileReporter
 {
     public static async Task ReportAsync(DaemonSession? session, WrapperSettings settings, CompileRecord record, string detail, string unit, ReportContext? context, CancellationToken cancellationToken)
     {
-        record.Language = "Rust";
+        if (record.Language.Length == 0)
+        {
+            record.Language = "Rust";
+        }
         record.Unit = unit;
         if (context is not null)
         {

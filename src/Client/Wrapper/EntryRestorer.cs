@@ -8,14 +8,14 @@ namespace CacheFarm.Client.Wrapper;
 /// <summary>
 /// Writes a hit's outputs into the output directory: every blob lands in a temp file next to its target, and
 /// only when all arrived intact are they renamed into place (so a failed restore leaves nothing half-written).
-/// Dep-info files get this checkout's paths back.
+/// Outputs stored with placeholders (dep-info, a build script's texts) get this checkout's paths back.
 /// </summary>
 public static class EntryRestorer
 {
     private const long BatchBytes = 3 << 20;
 
     /// <summary>Restores every output; returns the bytes downloaded. Throws when a blob is missing or damaged.</summary>
-    public static async Task<long> RestoreAsync(CacheClient client, Entry entry, RustcCall call, CancellationToken cancellationToken)
+    public static async Task<long> RestoreAsync(CacheClient client, Entry entry, string outputDirectory, CheckoutRoots roots, FileDigestMemo digests, CancellationToken cancellationToken)
     {
         var outputs = new List<PendingOutput>();
         foreach (var output in entry.Outputs)
@@ -24,7 +24,7 @@ public static class EntryRestorer
             {
                 throw new InvalidDataException("entry output " + output.Path + ": " + error);
             }
-            var target = SafeOutputPath.Resolve(call.OutputDirectory, output.Path)
+            var target = SafeOutputPath.Resolve(outputDirectory, output.Path)
                 ?? throw new UnsafeOutputPathException(output.Path);
             var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.cf-{Environment.ProcessId}.tmp");
             outputs.Add(new PendingOutput(output, digest, target, temp));
@@ -32,7 +32,8 @@ public static class EntryRestorer
         long bytes = 0;
         try
         {
-            foreach (var dir in outputs.Select(o => Path.GetDirectoryName(o.Target)!).Distinct())
+            var directories = entry.Directories.Select(d => SafeOutputPath.Resolve(outputDirectory, d) ?? throw new UnsafeOutputPathException(d));
+            foreach (var dir in outputs.Select(o => Path.GetDirectoryName(o.Target)!).Concat(directories).Distinct())
             {
                 Directory.CreateDirectory(dir);
             }
@@ -44,7 +45,7 @@ public static class EntryRestorer
                 {
                     var data = blobs.GetValueOrDefault(o.Digest) ?? await DownloadAsync(client, o.Digest, cancellationToken).ConfigureAwait(false);
                     bytes += data.Length;
-                    WriteFile(o.Temp, IsDepInfo(o.Output) ? call.Roots.ExpandText(data, jsonEscape: false) : data, o.Output.Executable);
+                    WriteFile(o.Temp, o.Output.PathsNormalized ? roots.ExpandText(data, jsonEscape: false) : data, o.Output.Executable);
                 }
             }
             foreach (var o in outputs.Where(o => o.Digest.Size > ProducedOutput.InlineLimit))
@@ -70,14 +71,12 @@ public static class EntryRestorer
             }
             throw;
         }
-        foreach (var o in outputs.Where(o => !IsDepInfo(o.Output)))
+        foreach (var o in outputs.Where(o => !o.Output.PathsNormalized))
         {
-            call.Digests.Remember(o.Target, o.Digest);
+            digests.Remember(o.Target, o.Digest);
         }
         return bytes;
     }
-
-    public static bool IsDepInfo(OutputFile output) => output.Path.EndsWith(".d", StringComparison.Ordinal);
 
     private static async Task<byte[]> DownloadAsync(CacheClient client, ContentDigest digest, CancellationToken cancellationToken)
     {

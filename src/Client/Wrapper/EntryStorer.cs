@@ -16,7 +16,7 @@ public static class EntryStorer
 {
     private const long BatchBytes = 3 << 20;
 
-    // Dep-info files, the only bytes sent along, are a few KiB; the daemon keeps them in memory until it stores the compile.
+    // Normalized outputs (dep-info, small texts), the only bytes sent along, are a few KiB; the daemon keeps them in memory until it stores the compile.
     private const long HandOverInlineBytes = 1 << 20;
 
     /// <summary>Stores the entry and updates the manifest; returns the bytes uploaded or handed over.</summary>
@@ -30,7 +30,8 @@ public static class EntryStorer
             ExitCode = request.ExitCode,
             Metadata = request.Metadata,
         };
-        entry.Outputs.AddRange(outputs.Select(o => new OutputFile { Path = o.RelativePath, Digest = o.Digest.ToProto(), Executable = o.Executable }));
+        entry.Outputs.AddRange(outputs.Select(o => new OutputFile { Path = o.RelativePath, Digest = o.Digest.ToProto(), Executable = o.Executable, PathsNormalized = o.Normalized }));
+        entry.Directories.AddRange(request.Directories);
         var manifestBytes = request.Manifest.With(request.Candidate).Serialize();
         var manifest = new Entry
         {
@@ -47,14 +48,14 @@ public static class EntryStorer
     private static long? HandOver(CacheClient client, StoreRequest request, Entry entry, Entry manifest, CancellationToken cancellationToken)
     {
         var distinct = request.Outputs.DistinctBy(o => o.Digest).ToList();
-        var inline = distinct.Where(o => o.DiffersFromFile).ToList();
+        var inline = distinct.Where(o => o.Normalized).ToList();
         if (inline.Sum(o => o.Digest.Size) > HandOverInlineBytes)
         {
             return null;
         }
         var handOver = new StoreCompileRequest();
         handOver.Blobs.AddRange(inline.Select(o => new BatchUpdateBlobsRequest.Types.Item { Digest = o.Digest.ToProto(), Data = ByteString.CopyFrom(o.Content) }));
-        handOver.Files.AddRange(distinct.Where(o => !o.DiffersFromFile).Select(o => new FileBlobRequest { Digest = o.Digest.ToProto(), Path = Path.GetFullPath(o.FullPath) }));
+        handOver.Files.AddRange(distinct.Where(o => !o.Normalized).Select(o => new FileBlobRequest { Digest = o.Digest.ToProto(), Path = Path.GetFullPath(o.FullPath) }));
         handOver.Entries.Add(new PutEntryRequest { Key = request.EntryKey, Entry = entry });
         handOver.Entries.Add(new PutEntryRequest { Key = request.FirstLevelKey, Entry = manifest });
         return client.TryHandOver(handOver, cancellationToken) ? distinct.Sum(o => o.Digest.Size) : null;

@@ -10,17 +10,17 @@ namespace CacheFarm.Client.Wrapper;
 /// </remarks>
 public static class OutputReplay
 {
-    public static void Write(Entry entry, RustcCall call)
+    public static void Write(Entry entry, CheckoutRoots roots, bool jsonEscape)
     {
         if (!entry.Stdout.IsEmpty)
         {
             using var stdout = Console.OpenStandardOutput();
-            stdout.Write(call.Roots.ExpandText(entry.Stdout.Span, call.JsonDiagnostics));
+            stdout.Write(roots.ExpandText(entry.Stdout.Span, jsonEscape));
         }
         if (!entry.Stderr.IsEmpty)
         {
             using var stderr = Console.OpenStandardError();
-            stderr.Write(call.Roots.ExpandText(entry.Stderr.Span, call.JsonDiagnostics));
+            stderr.Write(roots.ExpandText(entry.Stderr.Span, jsonEscape));
         }
     }
 }

@@ -3,7 +3,7 @@ using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Client.Wrapper;
 
-/// <summary>Everything <see cref="EntryStorer"/> writes for one compile: both keys, the outputs, the replayable output and the manifest to extend.</summary>
+/// <summary>Everything <see cref="EntryStorer"/> writes for one cached command: both keys, the outputs (and the directories of an output tree), the replayable output and the manifest to extend.</summary>
 public sealed record StoreRequest(
     string FirstLevelKey,
     string EntryKey,
@@ -14,4 +14,7 @@ public sealed record StoreRequest(
     EntryMetadata Metadata,
     InputManifest Manifest,
     ManifestCandidate Candidate,
-    string MemoDirectory);
+    string MemoDirectory)
+{
+    public IReadOnlyList<string> Directories { get; init; } = [];
+}

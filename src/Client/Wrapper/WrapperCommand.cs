@@ -112,7 +112,7 @@ public static class WrapperCommand
         return exitCode;
     }
 
-    private static Dictionary<string, string> ReadEnvironment()
+    public static Dictionary<string, string> ReadEnvironment()
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())

@@ -45,7 +45,10 @@ public static class CargoBuild
 /// <summary>A finished cargo run and the wrapper's log lines for it.</summary>
 public sealed record BuildReport(ProcessRun Run, List<WrapperLogEntry> Calls)
 {
-    public IEnumerable<WrapperLogEntry> Compiles => Calls.Where(c => c.Outcome is "hit" or "miss" or "cache-error" || (c.Outcome == "not-cacheable" && c.Reason == "incremental"));
+    public IEnumerable<WrapperLogEntry> Compiles => Calls.Where(c => !c.IsBuildScriptRun && (c.Outcome is "hit" or "miss" or "cache-error" || (c.Outcome == "not-cacheable" && c.Reason == "incremental")));
+
+    /// <summary>The build-script runs the launcher handled, whatever their outcome.</summary>
+    public IEnumerable<WrapperLogEntry> ScriptRuns => Calls.Where(c => c.IsBuildScriptRun);
 
     public List<string> Units(string outcome) => [.. Calls.Where(c => c.Outcome == outcome).Select(c => c.Unit).Order(StringComparer.Ordinal)];
 

@@ -8,5 +8,8 @@ public sealed record WrapperLogEntry(string Outcome, string Crate, string Reason
             ? []
             : [.. File.ReadAllLines(path).Select(l => l.Split('\t')).Select(f => new WrapperLogEntry(f[0], f[1], f[2], long.Parse(f[3]), f[7], f[8]))];
 
+    /// <summary>A run of a build script (unit <c>package/build-script</c>), not a rustc call.</summary>
+    public bool IsBuildScriptRun => Unit.EndsWith("/build-script", StringComparison.Ordinal);
+
     public override string ToString() => $"{Outcome} {Unit} {Reason} {Detail}";
 }

@@ -62,7 +62,7 @@ public sealed class SafeRestoreTests
         entry.Outputs.Add(new OutputFile { Path = "../../x", Digest = digest.ToProto(), Executable = true });
 
         var escaped = Path.GetFullPath(Path.Combine(call.OutputDirectory, "../../x"));
-        await Assert.ThrowsAsync<UnsafeOutputPathException>(() => EntryRestorer.RestoreAsync(client, entry, call, CancellationToken.None));
+        await Assert.ThrowsAsync<UnsafeOutputPathException>(() => EntryRestorer.RestoreAsync(client, entry, call.OutputDirectory, call.Roots, call.Digests, CancellationToken.None));
         Assert.False(File.Exists(escaped), $"{escaped} was written");
         Assert.False(File.Exists(Path.Combine(call.OutputDirectory, "libgenlib-0123.rlib")), "a refused entry must restore nothing");
     }

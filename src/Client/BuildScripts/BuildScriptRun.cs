@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using CacheFarm.Client.Connection;
+using CacheFarm.Client.Processes;
+using CacheFarm.Client.Rustc;
+using CacheFarm.Client.Tracing;
+using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.BuildScripts;
+
+/// <summary>
+/// A cached build-script run, started by the launcher in place of the script's binary: the first-level key
+/// (script binary, cargo's variables, arguments) names a manifest of traced inputs; a candidate whose inputs
+/// all match gives the entry, which rebuilds OUT_DIR and replays stdout and stderr. Otherwise the script runs
+/// under the tracer, and a clean successful run is stored. Anything uncertain runs the script uncached.
+/// </summary>
+public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings settings, DaemonSession session)
+{
+    /// <summary>Bump when the key or the stored layout changes meaning.</summary>
+    public const string FormatVersion = "cachefarm-build-script/1";
+
+    public const string Language = "Build script";
+
+    private readonly Func<string, string?> _env = call.Env;
+
+    /// <summary>Entry point for <c>cachefarm --cachefarm-build-script:NAME path args…</c> (the launcher's #! line).</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var binary = BuildScriptLauncher.RealBinary(args);
+        if (!File.Exists(binary))
+        {
+            await Console.Error.WriteLineAsync($"cachefarm: the build script {binary} is missing; `cargo clean` rebuilds it").ConfigureAwait(false);
+            return 101;
+        }
+        var scriptArgs = args[2..];
+        var environment = WrapperCommand.ReadEnvironment();
+        string? Env(string name) => environment.TryGetValue(name, out var value) ? value : null;
+        var settings = WrapperSettings.FromEnvironment(Env);
+        var call = BuildScriptCall.Create(binary, scriptArgs, environment, Environment.CurrentDirectory);
+        var reason = call is null ? "no OUT_DIR" : UncachedReason(call, settings);
+        DaemonEndpoint? endpoint = null;
+        try
+        {
+            endpoint = DaemonEndpoint.FromEnvironment(Env);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync("cachefarm: " + e.Message + "; running the build script without the cache").ConfigureAwait(false);
+            reason ??= "bad CACHEFARM_ENDPOINT";
+        }
+        using var session = endpoint is null ? null : new DaemonSession(endpoint, settings.Namespace, Env);
+        if (reason is not null || call is null || session is null)
+        {
+            return await PassThroughAsync(binary, scriptArgs, session, settings, reason ?? "", Env("CARGO_PKG_NAME") ?? "", cancellationToken).ConfigureAwait(false);
+        }
+        return await new BuildScriptRun(call, settings, session).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? UncachedReason(BuildScriptCall call, WrapperSettings settings)
+    {
+        if (settings.NoCache)
+        {
+            return "CACHEFARM_NO_CACHE";
+        }
+        if (!BuildScriptSettings.CacheBuildScripts(call.Env))
+        {
+            return "CACHEFARM_CACHE_BUILD_SCRIPTS=0";
+        }
+        if (BuildScriptSettings.NeverCached(call.Env).Contains(call.Package))
+        {
+            return "package listed in CACHEFARM_UNCACHED_BUILD_SCRIPTS";
+        }
+        // A rerun into an earlier run's OUT_DIR may build on its leftovers (cmake's build tree does): not what a clean build does.
+        return OutDirTree.IsEmpty(call.OutDir) ? null : "OUT_DIR not empty";
+    }
+
+    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var record = new CompileRecord { CrateName = call.Package, Language = Language, ForcedRecache = settings.Recache };
+        var memoDirectory = Path.Combine(session.Endpoint.DataDirectory, "memo");
+        var scratch = Path.Combine(session.Endpoint.DataDirectory, "tmp");
+        var digests = new FileDigestMemo(memoDirectory);
+        var temp = Path.GetFullPath(call.Env("TMPDIR") is { Length: > 0 } t ? t : Path.GetTempPath()).TrimEnd('/');
+        // Temp directories are not ignored as inputs: a checkout may live there. Files the run made there are its own.
+        var inputs = new TracedInputs(call.Roots, digests, [call.OutDir, session.Endpoint.DataDirectory, call.Binary]);
+        string[] writable = [call.OutDir, temp, "/dev"];
+        string firstLevelKey;
+        try
+        {
+            firstLevelKey = BuildScriptKey.FirstLevel(call, digests);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return await PassThroughAsync(call.Binary, call.Args, session, settings, "cache key: " + e.Message, call.Package, cancellationToken).ConfigureAwait(false);
+        }
+
+        var manifest = new InputManifest([]);
+        string? missCause = null;
+        if (!settings.Recache)
+        {
+            var lookupClock = Stopwatch.StartNew();
+            var (found, hit, note) = await LookUpAsync(firstLevelKey, inputs, cancellationToken).ConfigureAwait(false);
+            manifest = found;
+            missCause = hit is null ? note : null;
+            if (hit is not null)
+            {
+                Directory.CreateDirectory(call.OutDir);
+                var (restored, bytes) = await session.TryCallAsync(
+                    (c, ct) => EntryRestorer.RestoreAsync(c, hit, call.OutDir, call.Roots, digests, ct), settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+                if (restored)
+                {
+                    record.Outcome = CompileOutcome.Hit;
+                    record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
+                    record.SavedUs = hit.Metadata?.CompileDurationUs ?? 0;
+                    record.BytesRead = bytes;
+                    record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+                    OutputReplay.Write(hit, call.Roots, jsonEscape: false);
+                    await ReportAsync(record, note ?? "", cancellationToken).ConfigureAwait(false);
+                    return hit.ExitCode;
+                }
+                // A restore that failed part way must not leave a half-built OUT_DIR for the real run.
+                ClearOutDir();
+            }
+            record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
+        }
+
+        using var tracer = ProcessTracer.TryCreate(scratch);
+        if (tracer is null)
+        {
+            return await PassThroughAsync(call.Binary, call.Args, session, settings, "tracer library missing", call.Package, cancellationToken).ConfigureAwait(false);
+        }
+        var runStart = FileStamp.NowNs();
+        var clock = Stopwatch.StartNew();
+        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Binary, call.Args, tracer.TracedEnvironment(call.Environment));
+        record.CompileUs = CompileReporter.Microseconds(clock.Elapsed);
+        record.CompileFailed = exitCode != 0;
+        var result = new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
+        var (request, notStored) = exitCode == 0
+            ? BuildRequest(firstLevelKey, manifest, tracer.Read(), inputs, writable, result, runStart, memoDirectory)
+            : (null, "build script failed");
+        var detail = "";
+        if (request is null)
+        {
+            record.Outcome = CompileOutcome.NotCacheable;
+            record.Reason = notStored;
+            detail = "not stored: " + notStored;
+        }
+        else
+        {
+            var writeClock = Stopwatch.StartNew();
+            var readOnly = ReadOnlyBuild.For(memoDirectory, session.Endpoint, session.Credentials, _env);
+            record.ReadOnly = readOnly.IsActive;
+            if (!record.ReadOnly)
+            {
+                var (stored, bytes) = await session.TryCallAsync(
+                    (c, ct) => EntryStorer.StoreAsync(c, request, ct), settings.TransferTimeout, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
+                record.CacheWriteFailed = !stored;
+                record.BytesWritten = bytes;
+            }
+            record.CacheWriteUs = CompileReporter.Microseconds(writeClock.Elapsed);
+            record.Outcome = session.Failure is null || record.CacheWriteFailed ? CompileOutcome.Miss : CompileOutcome.CacheError;
+            record.Reason = record.CacheWriteFailed ? session.Failure ?? "" : "";
+            detail = missCause is null ? request.EntryKey : request.EntryKey + " " + missCause;
+        }
+        record.CacheTimedOut = session.TimedOut;
+        record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+        await ReportAsync(record, detail, cancellationToken).ConfigureAwait(false);
+        return exitCode;
+    }
+
+    // Note, for the log: the entry key of a hit, or why a stored candidate did not serve this run.
+    private async Task<(InputManifest Manifest, Entry? Hit, string? Note)> LookUpAsync(string firstLevelKey, TracedInputs inputs, CancellationToken cancellationToken)
+    {
+        var (ok, manifestEntry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(firstLevelKey, ct), settings.LookupTimeout, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
+        if (!ok || manifestEntry is null || manifestEntry.Metadata?.Tool != InputManifest.Tool)
+        {
+            return (new InputManifest([]), null, null);
+        }
+        var manifest = InputManifest.Parse(manifestEntry.Stdout.Span);
+        string? TracedValue(string name) => BuildScriptEnvironment.TracedValue(call.Environment, name, call.Roots);
+        var candidate = manifest.Candidates.FirstOrDefault(c => inputs.Mismatch(c, TracedValue) is null);
+        if (candidate is null)
+        {
+            // The newest candidate's first difference tells the log why this run misses.
+            return (manifest, null, manifest.Candidates.Count > 0 ? "changed " + inputs.Mismatch(manifest.Candidates[0], TracedValue) : null);
+        }
+        var entryKey = EntryKey.Compute(firstLevelKey, candidate, call.Roots);
+        var (found, entry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(entryKey, ct), settings.LookupTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+        var hit = found && entry is { Metadata.Tool: not InputManifest.Tool } ? entry : null;
+        return (manifest, hit, hit is null && candidate.PathDependent ? "outputs embed another checkout's paths" : entryKey);
+    }
+
+    // What a traced, successful run stores, or why it is not stored.
+    private (StoreRequest? Request, string Reason) BuildRequest(
+        string firstLevelKey, InputManifest manifest, TraceLog log, TracedInputs inputs, string[] writable, CompileResult result, long runStartNs, string memoDirectory)
+    {
+        if (log.UsedNetwork)
+        {
+            return (null, "network access");
+        }
+        if (log.Escapes.Count > 0)
+        {
+            return (null, "untraceable: " + log.Escapes[0]);
+        }
+        if (log.Written.FirstOrDefault(p => !writable.Any(w => TracedInputs.IsUnder(p, w))) is { } outside)
+        {
+            return (null, "writes outside OUT_DIR: " + outside);
+        }
+        if (inputs.ChangedSince(log, runStartNs) is { } changed)
+        {
+            return (null, "an input changed while the script ran: " + changed);
+        }
+        var tree = OutDirTree.Read(call.OutDir, call.Roots);
+        if (tree.Problem is { } problem)
+        {
+            return (null, problem);
+        }
+        var variables = log.Variables
+            .Where(name => !BuildScriptEnvironment.IsCargoSet(name) && !BuildScriptEnvironment.IsUnkeyed(name))
+            .Select(name => new KeyValuePair<string, string?>(name, BuildScriptEnvironment.TracedValue(call.Environment, name, call.Roots)));
+        var candidate = inputs.Candidate(log, variables, pathDependent: tree.EmbedsRoot);
+        var metadata = new EntryMetadata
+        {
+            Tool = FormatVersion,
+            CompileDurationUs = (long)result.Duration.TotalMicroseconds,
+            CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Host = Environment.MachineName,
+        };
+        var request = new StoreRequest(
+            firstLevelKey,
+            EntryKey.Compute(firstLevelKey, candidate, call.Roots),
+            tree.Files,
+            call.Roots.NormalizeText(result.Stdout),
+            call.Roots.NormalizeText(result.Stderr),
+            result.ExitCode,
+            metadata,
+            manifest,
+            candidate,
+            memoDirectory)
+        {
+            Directories = tree.Directories,
+        };
+        return (request, "");
+    }
+
+    private void ClearOutDir()
+    {
+        try
+        {
+            Directory.Delete(call.OutDir, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Nothing was restored.
+        }
+    }
+
+    private Task ReportAsync(CompileRecord record, string detail, CancellationToken cancellationToken) =>
+        CompileReporter.ReportAsync(session, settings, record, detail, call.Package + "/build-script", null, cancellationToken);
+
+    private static async Task<int> PassThroughAsync(
+        string binary, IReadOnlyList<string> args, DaemonSession? session, WrapperSettings settings, string reason, string package, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var exitCode = ChildProcess.Run(binary, args, quiet: false);
+        var record = new CompileRecord
+        {
+            Outcome = CompileOutcome.NotCacheable,
+            Reason = reason,
+            Language = Language,
+            CrateName = package,
+            CompileUs = CompileReporter.Microseconds(clock.Elapsed),
+            TotalUs = CompileReporter.Microseconds(clock.Elapsed),
+            CompileFailed = exitCode != 0,
+        };
+        await CompileReporter.ReportAsync(session, settings, record, "", package + "/build-script", null, cancellationToken).ConfigureAwait(false);
+        return exitCode;
+    }
+}
