@@ -83,7 +83,8 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         var digests = new FileDigestMemo(memoDirectory);
         var temp = Path.GetFullPath(call.Env("TMPDIR") is { Length: > 0 } t ? t : Path.GetTempPath()).TrimEnd('/');
         // Temp directories are not ignored as inputs: a checkout may live there. Files the run made there are its own.
-        var inputs = new TracedInputs(call.Roots, digests, [call.OutDir, session.Endpoint.DataDirectory, call.Binary]);
+        var targetDir = call.Roots.Get(CheckoutRoots.TargetDir)?.Path;
+        var inputs = new TracedInputs(call.Roots, digests, [call.OutDir, session.Endpoint.DataDirectory, call.Binary], targetDir is null ? [] : [targetDir]);
         string[] writable = [call.OutDir, temp, "/dev"];
         string firstLevelKey;
         try

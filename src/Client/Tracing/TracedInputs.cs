@@ -5,9 +5,11 @@ namespace CacheFarm.Client.Tracing;
 /// <summary>
 /// Turns a trace into a manifest candidate (the inputs a run really had, each as observation kind + normalised
 /// path, and the variables it read) and checks a stored candidate against this machine. Accesses to what the
-/// run wrote itself, and to paths that are no input (see <see cref="IsIgnored"/>), are left out.
+/// run wrote itself, and to paths that are no input (see <see cref="IsIgnored"/>), are left out. Directories
+/// under <c>unlistedTrees</c> (a build's target directory, which fills up while the build runs, in an order
+/// that varies between builds) are keyed by existence when listed; the files read from them keep their content.
 /// </summary>
-public sealed class TracedInputs(CheckoutRoots roots, FileDigestMemo digests, IReadOnlyList<string> ignoredTrees)
+public sealed class TracedInputs(CheckoutRoots roots, FileDigestMemo digests, IReadOnlyList<string> ignoredTrees, IReadOnlyList<string> unlistedTrees)
 {
     // The kernel's views and devices are no files; anything a program keeps there changes per run.
     private static readonly string[] SystemTrees = ["/proc", "/sys", "/dev", "/run"];
@@ -32,7 +34,8 @@ public sealed class TracedInputs(CheckoutRoots roots, FileDigestMemo digests, IR
         }
         Add(log.Read, PathObservation.Content);
         Add(log.Executed, PathObservation.Content);
-        Add(log.Listed, PathObservation.Listing);
+        Add(log.Listed.Where(p => !unlistedTrees.Any(t => IsUnder(p, t))), PathObservation.Listing);
+        Add(log.Listed.Where(p => unlistedTrees.Any(t => IsUnder(p, t))), PathObservation.Kind);
         Add(log.LookedUp, PathObservation.Kind);
         Add(log.Absent, PathObservation.Kind);
         var inputs = observed.Select(o => new ManifestInput(o.Value + roots.Normalize(o.Key), PathObservation.Observe(o.Value, o.Key, digests))).ToList();

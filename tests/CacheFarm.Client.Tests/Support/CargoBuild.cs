@@ -50,7 +50,8 @@ public sealed record BuildReport(ProcessRun Run, List<WrapperLogEntry> Calls)
     /// <summary>The build-script runs the launcher handled, whatever their outcome.</summary>
     public IEnumerable<WrapperLogEntry> ScriptRuns => Calls.Where(c => c.IsBuildScriptRun);
 
-    public List<string> Units(string outcome) => [.. Calls.Where(c => c.Outcome == outcome).Select(c => c.Unit).Order(StringComparer.Ordinal)];
+    /// <summary>The rustc units (package/crate) with this outcome; build-script runs are in <see cref="ScriptRuns"/>.</summary>
+    public List<string> Units(string outcome) => [.. Calls.Where(c => !c.IsBuildScriptRun && c.Outcome == outcome).Select(c => c.Unit).Order(StringComparer.Ordinal)];
 
     public override string ToString() => string.Join("\n", Calls);
 }
