@@ -44,6 +44,9 @@
 extern char **environ;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Copied at start: a program that unsets the variables (env -u) is still traced, and so are its children. */
+static char log_path[PATH_MAX];
+static char lib_path[PATH_MAX];
 static int log_fd = -1;
 static dev_t log_dev;
 static ino_t log_ino;
@@ -88,14 +91,24 @@ static int first_time(char kind, const char *text)
     return 1;
 }
 
+/* Other libraries' constructors may call in before ours runs, so the first call of any kind reads the paths. */
+static int load_paths(void)
+{
+    if (log_path[0]) return 1;
+    const char *log = env_value(LOG_VAR), *lib = env_value(LIB_VAR);
+    if (!log || !*log || strlen(log) >= sizeof log_path) return 0;
+    if (lib && strlen(lib) < sizeof lib_path) strcpy(lib_path, lib);
+    strcpy(log_path, log);
+    return 1;
+}
+
 /* The log descriptor, reopened when the program closed it or reused its number for a file of its own. */
 static int log_descriptor(void)
 {
     struct stat st;
     if (log_fd >= 0 && fstat(log_fd, &st) == 0 && st.st_dev == log_dev && st.st_ino == log_ino) return log_fd;
-    const char *path = env_value(LOG_VAR);
-    if (!path || !*path) { disabled = 1; return -1; }
-    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (!load_paths()) { disabled = 1; return -1; }
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0) { disabled = 1; return -1; }
     int high = fcntl(fd, F_DUPFD_CLOEXEC, LOG_FD_FLOOR);
     if (high >= 0) { close(fd); fd = high; }
@@ -420,9 +433,9 @@ static int has_entry(char *const envp[], const char *name, const char *value)
 /* The child's environment with the tracer in it: a program that cleared LD_PRELOAD or the log keeps being traced. */
 static char **traced_env(char *const envp[], char **storage, size_t slots)
 {
-    const char *lib = env_value(LIB_VAR);
-    const char *log = env_value(LOG_VAR);
-    if (disabled || !lib || !log) return (char **)envp;
+    const char *lib = lib_path;
+    const char *log = log_path;
+    if (disabled || !load_paths() || !lib[0]) return (char **)envp;
     if (has_entry(envp, "LD_PRELOAD", lib) && has_entry(envp, LOG_VAR, NULL) && has_entry(envp, LIB_VAR, NULL)) return (char **)envp;
     size_t count = 0;
     while (envp && envp[count]) count++;
@@ -531,7 +544,7 @@ int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
 
 __attribute__((constructor)) static void trace_start(void)
 {
-    if (!env_value(LOG_VAR)) { disabled = 1; return; }
+    if (!load_paths()) { disabled = 1; return; }
     char exe[PATH_MAX];
     busy++;
     ssize_t n = (ssize_t)syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof exe - 1);

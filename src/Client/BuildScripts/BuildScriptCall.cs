@@ -5,7 +5,8 @@ namespace CacheFarm.Client.BuildScripts;
 /// <summary>
 /// One run of a build script as cargo started it: the real binary, its arguments, the environment cargo gave
 /// it, OUT_DIR, and the checkout roots that keep its key and outputs independent of where the checkout lives
-/// (the cargo target directory, OUT_DIR, the directory holding the target directory, cargo home).
+/// (the cargo target directory, OUT_DIR, the directory holding the target directory, the registry a
+/// dependency was unpacked in, cargo home).
 /// </summary>
 public sealed class BuildScriptCall
 {
@@ -53,6 +54,10 @@ public sealed class BuildScriptCall
             {
                 roots.Add(new PathRoot(CheckoutRoots.Workspace, workspace));
             }
+        }
+        if (CheckoutRoots.RegistryOf(cwd, environment.GetValueOrDefault) is { } registry)
+        {
+            roots.Add(new PathRoot(CheckoutRoots.Registry, registry));
         }
         var cargoHome = environment.GetValueOrDefault("CARGO_HOME") is { Length: > 0 } home ? home
             : environment.GetValueOrDefault("HOME") is { Length: > 0 } h ? Path.Combine(h, ".cargo") : null;

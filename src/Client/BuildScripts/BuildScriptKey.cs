@@ -5,11 +5,12 @@ namespace CacheFarm.Client.BuildScripts;
 /// <summary>
 /// The first-level key of a build-script run: what is known before it runs. The script's binary by content
 /// (its code and every crate linked into it), its arguments, its working directory and the variables cargo
-/// gives it, all relative to the checkout roots. It names the manifest of traced inputs.
+/// gives it, all relative to the checkout roots, and whether the compilers it runs remap those roots
+/// (see <see cref="CompilerPathRemap"/>). It names the manifest of traced inputs.
 /// </summary>
 public static class BuildScriptKey
 {
-    public static string FirstLevel(BuildScriptCall call, FileDigestMemo digests)
+    public static string FirstLevel(BuildScriptCall call, FileDigestMemo digests, bool remapsCompilerPaths)
     {
         if (!digests.TryGet(call.Binary, out var binary))
         {
@@ -20,7 +21,8 @@ public static class BuildScriptKey
         key.Add("format", BuildScriptRun.FormatVersion)
             .Add("script", binary.ToString())
             .Add("cwd", roots.Normalize(call.WorkingDirectory))
-            .Add("roots", string.Join(',', roots.Roots.Select(r => r.Name).Order(StringComparer.Ordinal)));
+            .Add("roots", string.Join(',', roots.Roots.Select(r => r.Name).Order(StringComparer.Ordinal)))
+            .Add("compiler-remap", remapsCompilerPaths ? "on" : "off");
         foreach (var arg in call.Args)
         {
             key.Add("arg", arg);

@@ -23,6 +23,8 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
 
     private readonly Func<string, string?> _env = call.Env;
 
+    private bool RemapsCompilerPaths => settings.RemapPaths && CompilerPathRemap.Applies(call.Roots);
+
     /// <summary>Entry point for <c>cachefarm --cachefarm-build-script:NAME path args…</c> (the launcher's #! line).</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -89,7 +91,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         string firstLevelKey;
         try
         {
-            firstLevelKey = BuildScriptKey.FirstLevel(call, digests);
+            firstLevelKey = BuildScriptKey.FirstLevel(call, digests, RemapsCompilerPaths);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -133,7 +135,27 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         }
         var runStart = FileStamp.NowNs();
         var clock = Stopwatch.StartNew();
-        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Binary, call.Args, tracer.TracedEnvironment(call.Environment));
+        var environment = tracer.TracedEnvironment(call.Environment);
+        if (RemapsCompilerPaths)
+        {
+            foreach (var (name, value) in CompilerPathRemap.Variables(call.Roots, call.Environment))
+            {
+                environment[name] = value;
+            }
+        }
+        // Stdout (the directives) is held back until the run is known to stand; stderr goes to cargo as it comes.
+        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Binary, call.Args, environment, forwardTo: (-1, 2));
+        if (exitCode != 0 && RemapsCompilerPaths)
+        {
+            // The prefix maps may be what failed (a compiler that lacks -ffile-prefix-map): run the script as cargo
+            // would, from the empty OUT_DIR it started with, so the cache never fails a build.
+            ClearOutDir();
+            return await PassThroughAsync(call.Binary, call.Args, session, settings, "build script failed", call.Package, cancellationToken).ConfigureAwait(false);
+        }
+        using (var output = Console.OpenStandardOutput())
+        {
+            output.Write(stdout);
+        }
         record.CompileUs = CompileReporter.Microseconds(clock.Elapsed);
         record.CompileFailed = exitCode != 0;
         var result = new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
@@ -245,6 +267,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         return (request, "");
     }
 
+    // Back to the empty OUT_DIR cargo made for the run.
     private void ClearOutDir()
     {
         try
@@ -253,8 +276,9 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         }
         catch (DirectoryNotFoundException)
         {
-            // Nothing was restored.
+            // Nothing was written.
         }
+        Directory.CreateDirectory(call.OutDir);
     }
 
     private Task ReportAsync(CompileRecord record, string detail, CancellationToken cancellationToken) =>

@@ -35,7 +35,7 @@ internal static unsafe partial class OutputTee
 
     public static void Close(int fd) => _ = CloseFd(fd);
 
-    /// <summary>Forwards both pipes to <paramref name="forwardTo"/> until each reaches its end; closes them and returns the copies.</summary>
+    /// <summary>Forwards both pipes to <paramref name="forwardTo"/> (a negative descriptor: copy only) until each reaches its end; closes them and returns the copies.</summary>
     public static (byte[] Stdout, byte[] Stderr) Run(int stdout, int stderr, (int Stdout, int Stderr) forwardTo)
     {
         using var outCopy = new MemoryStream();
@@ -100,7 +100,7 @@ internal static unsafe partial class OutputTee
         }
         copy.Write(buffer, 0, (int)read);
         // Once the reader is gone (cargo was interrupted) stop forwarding, but keep draining so rustc is not blocked.
-        forward = forward && WriteAll(to, buffer.AsSpan(0, (int)read));
+        forward = forward && to >= 0 && WriteAll(to, buffer.AsSpan(0, (int)read));
         return true;
     }
 

@@ -162,6 +162,12 @@ public sealed class CheckoutRoots
         {
             return null;
         }
+        return RegistryOf(manifestDir, env);
+    }
+
+    /// <summary>The registry or directory source a package was unpacked in: the parent of a manifest directory named &lt;name&gt;-&lt;version&gt;.</summary>
+    public static string? RegistryOf(string manifestDir, Func<string, string?> env)
+    {
         var expectedName = env("CARGO_PKG_NAME") + "-" + env("CARGO_PKG_VERSION");
         return Path.GetFileName(Trim(manifestDir)) == expectedName ? Path.GetDirectoryName(Trim(manifestDir)) : null;
     }
@@ -172,6 +178,11 @@ public sealed class CheckoutRoots
 
     private static bool IsNameByte(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
         or (byte)'_' or (byte)'-' or (byte)'.';
+
+    // A path starts at the beginning, after a separator, or glued to a one-letter compiler flag (-I/…, -L/…).
+    private static bool StartsPath(ReadOnlySpan<byte> text, int i) =>
+        i == 0 || !IsNameByte(text[i - 1])
+        || (i >= 2 && text[i - 2] == (byte)'-' && char.IsAsciiLetter((char)text[i - 1]) && (i == 2 || !IsNameByte(text[i - 3])));
 
     private static byte[] Replace(ReadOnlySpan<byte> text, (byte[] From, byte[] To)[] patterns, bool checkBoundaries)
     {
@@ -192,7 +203,7 @@ public sealed class CheckoutRoots
             foreach (var (from, to) in patterns)
             {
                 if (from.Length > 0 && text[i..].StartsWith(from)
-                    && (!checkBoundaries || ((i == 0 || !IsNameByte(text[i - 1])) && (i + from.Length == text.Length || !IsNameByte(text[i + from.Length])))))
+                    && (!checkBoundaries || (StartsPath(text, i) && (i + from.Length == text.Length || !IsNameByte(text[i + from.Length])))))
                 {
                     output.Write(to);
                     i += from.Length;

@@ -23,18 +23,18 @@ public sealed record ProducedOutput(string RelativePath, string FullPath, bool E
     public static ProducedOutput Read(string fullPath, string relativePath, CheckoutRoots roots, bool scanForRoots, bool normalizeText = false)
     {
         FileStamp.TryRead(fullPath, out var stamp);
+        var patterns = scanForRoots ? roots.Roots.Select(r => System.Text.Encoding.UTF8.GetBytes(r.Path)).ToArray() : [];
         if (IsDepInfo(relativePath))
         {
-            return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(File.ReadAllBytes(fullPath)));
+            return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(File.ReadAllBytes(fullPath)), patterns);
         }
-        var patterns = scanForRoots ? roots.Roots.Select(r => System.Text.Encoding.UTF8.GetBytes(r.Path)).ToArray() : [];
         if (stamp.Size <= InlineLimit)
         {
             var bytes = File.ReadAllBytes(fullPath);
             var embeds = ContainsAny(bytes, patterns);
             if (embeds && normalizeText && bytes.AsSpan(0, Math.Min(bytes.Length, TextProbeBytes)).IndexOf((byte)0) < 0)
             {
-                return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(bytes));
+                return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(bytes), patterns);
             }
             return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(bytes), bytes, embeds, false);
         }
@@ -42,8 +42,9 @@ public sealed record ProducedOutput(string RelativePath, string FullPath, bool E
         return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, digest, null, embedsLarge, false);
     }
 
-    private static ProducedOutput NormalizedOutput(string relativePath, string fullPath, FileStamp stamp, byte[] normalized) =>
-        new(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(normalized), normalized, false, true);
+    // A root left in the text (glued to other characters, so not replaced) still ties the entry to this checkout.
+    private static ProducedOutput NormalizedOutput(string relativePath, string fullPath, FileStamp stamp, byte[] normalized, byte[][] patterns) =>
+        new(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(normalized), normalized, ContainsAny(normalized, patterns), true);
 
     private static bool IsDepInfo(string relativePath) => relativePath.EndsWith(".d", StringComparison.Ordinal);
 

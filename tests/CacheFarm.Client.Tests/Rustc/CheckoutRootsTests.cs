@@ -70,6 +70,18 @@ public sealed class CheckoutRootsTests
     }
 
     [Fact]
+    public void Rewrites_a_path_glued_to_a_one_letter_compiler_flag_but_not_one_inside_a_longer_path()
+    {
+        var a = WorkspaceMember("/a/ws");
+        var b = WorkspaceMember("/b/other");
+        var text = "C_INCLUDES = -I/a/ws/native/csrc -L/a/ws/lib x/a/ws/kept --include=/a/ws/h.h\n";
+
+        var moved = Encoding.UTF8.GetString(b.ExpandText(a.NormalizeText(Encoding.UTF8.GetBytes(text)), jsonEscape: false));
+
+        Assert.Equal("C_INCLUDES = -I/b/other/native/csrc -L/b/other/lib x/a/ws/kept --include=/b/other/h.h\n", moved);
+    }
+
+    [Fact]
     public void Escapes_restored_paths_inside_json()
     {
         var a = WorkspaceMember("/a");
