@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every performance measurement in one go, each reported as ratios against its peer in the same run:
 # the load generator (cachefarmd vs redis-server), the tier benchmark (Redis tier vs Redis), the cargo
-# benchmark (cachefarm vs uncached and sccache), hit latency (cachefarm vs sccache) and the micro-benchmarks. Results land in perf/results/.
+# benchmark and the build-script benchmark (cachefarm vs uncached and sccache), hit latency (cachefarm vs sccache) and the micro-benchmarks. Results land in perf/results/.
 # Usage: perf/run-all.sh [--quick]   (--quick: under 10 minutes on 2 cores; the full run takes about an hour)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,5 +15,6 @@ else
   "$here/run-tier-bench.sh"
   "$here/run-micro.sh"
   "$here/run-cargo-bench.sh"
+  "$here/run-build-script-bench.sh"
   "$here/run-hit-latency.sh"
 fi

@@ -33,20 +33,7 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 workspace() { rm -rf "$1"; cp -r "$workloads/rust-ws" "$1"; chmod -R u+w "$1"; }
-# Seconds of one `cargo build` in $1 (the environment picks the wrapper).
-timed_build() {
-  local start end
-  start=$(date +%s%N)
-  (cd "$1" && cargo build -q) >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-  end=$(date +%s%N)
-  awk -v ns="$((end - start))" 'BEGIN { printf "%.2f", ns / 1e9 }'
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
-stat_of() { awk -v label="$2" 'index($0, label) == 1 { v = substr($0, length(label) + 1); gsub(/^ +/, "", v); split(v, f, " "); print f[1]; exit }' "$1"; }
-
-declare -A times
-add() { times[$1]="${times[$1]:-} $2"; }
+source "$root/perf/lib/cargo-timing.sh"
 
 for rep in $(seq 1 "$reps"); do
   echo "== repetition $rep/$reps"

@@ -1,0 +1,17 @@
+# Sourced by the cargo benchmarks: timing one `cargo build`, medians and ranges of the samples, reading sccache-style
+# stats. Needs $work (a scratch directory) set by the caller.
+
+# Seconds of one `cargo build` in $1 (the environment picks the wrapper).
+timed_build() {
+  local start end
+  start=$(date +%s%N)
+  (cd "$1" && cargo build -q) >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+  end=$(date +%s%N)
+  awk -v ns="$((end - start))" 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
+stat_of() { awk -v label="$2" 'index($0, label) == 1 { v = substr($0, length(label) + 1); gsub(/^ +/, "", v); split(v, f, " "); print f[1]; exit }' "$1"; }
+
+declare -A times
+add() { times[$1]="${times[$1]:-} $2"; }
