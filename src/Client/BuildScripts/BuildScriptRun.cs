@@ -243,24 +243,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
             .Where(name => !BuildScriptEnvironment.IsCargoSet(name) && !BuildScriptEnvironment.IsUnkeyed(name))
             .Select(name => new KeyValuePair<string, string?>(name, BuildScriptEnvironment.TracedValue(call.Environment, name, call.Roots)));
         var candidate = inputs.Candidate(log, variables, pathDependent: tree.EmbedsRoot);
-        var metadata = new EntryMetadata
-        {
-            Tool = FormatVersion,
-            CompileDurationUs = (long)result.Duration.TotalMicroseconds,
-            CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            Host = Environment.MachineName,
-        };
-        var request = new StoreRequest(
-            firstLevelKey,
-            EntryKey.Compute(firstLevelKey, candidate, call.Roots),
-            tree.Files,
-            call.Roots.NormalizeText(result.Stdout),
-            call.Roots.NormalizeText(result.Stderr),
-            result.ExitCode,
-            metadata,
-            manifest,
-            candidate,
-            memoDirectory)
+        var request = StoreRequest.ForRun(firstLevelKey, candidate, call.Roots, tree.Files, result, FormatVersion, manifest, memoDirectory) with
         {
             Directories = tree.Directories,
         };

@@ -17,4 +17,21 @@ public sealed record StoreRequest(
     string MemoDirectory)
 {
     public IReadOnlyList<string> Directories { get; init; } = [];
+
+    /// <summary>The request for a finished run: the entry key from its candidate, its printed output with the roots as placeholders.</summary>
+    public static StoreRequest ForRun(
+        string firstLevelKey, ManifestCandidate candidate, CheckoutRoots roots, IReadOnlyList<ProducedOutput> outputs, CompileResult result, string tool, InputManifest manifest, string memoDirectory)
+    {
+        var metadata = new EntryMetadata
+        {
+            Tool = tool,
+            CompileDurationUs = (long)result.Duration.TotalMicroseconds,
+            CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Host = Environment.MachineName,
+        };
+        return new StoreRequest(
+            firstLevelKey, Rustc.EntryKey.Compute(firstLevelKey, candidate, roots), outputs,
+            roots.NormalizeText(result.Stdout), roots.NormalizeText(result.Stderr), result.ExitCode,
+            metadata, manifest, candidate, memoDirectory);
+    }
 }

@@ -34,24 +34,7 @@ public static class StoreRequestBuilder
         {
             return (null, "an input changed while rustc ran");
         }
-        var metadata = new EntryMetadata
-        {
-            Tool = call.Toolchain.VersionLine,
-            CompileDurationUs = (long)result.Duration.TotalMicroseconds,
-            CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            Host = Environment.MachineName,
-        };
-        var request = new StoreRequest(
-            firstLevelKey,
-            EntryKey.Compute(firstLevelKey, candidate, call.Roots),
-            outputs,
-            call.Roots.NormalizeText(result.Stdout),
-            call.Roots.NormalizeText(result.Stderr),
-            result.ExitCode,
-            metadata,
-            manifest,
-            candidate,
-            call.MemoDirectory);
+        var request = StoreRequest.ForRun(firstLevelKey, candidate, call.Roots, outputs, result, call.Toolchain.VersionLine, manifest, call.MemoDirectory);
         return (request, "");
     }
 }

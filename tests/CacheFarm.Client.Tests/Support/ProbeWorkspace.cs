@@ -14,7 +14,7 @@ public sealed class ProbeWorkspace
             let out = env::var("OUT_DIR").unwrap();
             println!("cargo:rerun-if-changed=data.txt");
             let declared = fs::read_to_string("data.txt").unwrap();
-            let extra = fs::read_to_string("../shared-data/extra.txt").unwrap();
+            let extra = fs::read_to_string("../common-data/extra.txt").unwrap();
             let mode = env::var("PROBE_MODE").unwrap_or_default();
             let tool = Command::new(env::var("PROBE_TOOL").unwrap()).output().unwrap();
             let include = env::var("PROBE_INCLUDE").unwrap();
@@ -57,7 +57,7 @@ public sealed class ProbeWorkspace
     public string Write(string ws)
     {
         WriteFile(Path.Combine(ws, "Cargo.toml"), "[workspace]\nmembers = [\"app\", \"probe\", \"bystander\", \"helper\"]\nresolver = \"2\"\n[profile.dev]\nincremental = false\n");
-        WriteFile(Path.Combine(ws, "shared-data", "extra.txt"), "extra-1\n");
+        WriteFile(Path.Combine(ws, "common-data", "extra.txt"), "extra-1\n");
         Package(ws, "helper", "", "pub fn value() -> u32 { 1 }\n");
         Package(ws, "probe", "[build-dependencies]\nhelper = { path = \"../helper\" }\n", "include!(concat!(env!(\"OUT_DIR\"), \"/probe.rs\"));\n", ProbeScript);
         WriteFile(Path.Combine(ws, "probe", "data.txt"), "declared-1\n");
@@ -79,7 +79,7 @@ public sealed class ProbeWorkspace
         switch (input)
         {
             case "an undeclared file outside the package":
-                WriteFile(Path.Combine(ws, "shared-data", "extra.txt"), "extra-2\n");
+                WriteFile(Path.Combine(ws, "common-data", "extra.txt"), "extra-2\n");
                 break;
             case "an undeclared environment variable":
                 changed["PROBE_MODE"] = "two";
