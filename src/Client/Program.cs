@@ -1,9 +1,15 @@
 using CacheFarm.Client.Admin;
 using CacheFarm.Client.BuildScripts;
+using CacheFarm.Client.CFamily;
 using CacheFarm.Client.Linker;
 using CacheFarm.Client.Reports;
 using CacheFarm.Client.Wrapper;
 
+// A build script's run calls a C or C++ compiler, found as a shim on PATH: the real one runs with prefix maps added.
+if (CompilerMasquerade.CalledAs() is { } compilerName)
+{
+    return CompilerMasquerade.Run(compilerName, args);
+}
 // Cargo runs a build script whose binary the wrapper replaced with a launcher (#!cachefarm --cachefarm-build-script:…).
 if (BuildScriptLauncher.IsLauncherCall(args))
 {

@@ -51,6 +51,9 @@ static int log_fd = -1;
 static dev_t log_dev;
 static ino_t log_ino;
 static int disabled;
+/* cachefarm's own compiler shims: their runtime's variables and their own binary are not the build's inputs,
+ * while the paths they look up and the compiler they start are. */
+static int own_tool;
 static __thread int busy; /* the tracer's own calls (getcwd, readlink, stat of the log) are not events */
 static uint64_t seen[SEEN_SLOTS];
 
@@ -99,6 +102,13 @@ static int load_paths(void)
     if (!log || !*log || strlen(log) >= sizeof log_path) return 0;
     if (lib && strlen(lib) < sizeof lib_path) strcpy(lib_path, lib);
     strcpy(log_path, log);
+    const char *slash = strrchr(lib_path, '/');
+    char exe[PATH_MAX], tool[PATH_MAX];
+    ssize_t n = (ssize_t)syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof exe - 1);
+    if (slash && n > 0 && snprintf(tool, sizeof tool, "%.*s/cachefarm", (int)(slash - lib_path), lib_path) < (int)sizeof tool) {
+        exe[n] = 0;
+        own_tool = strcmp(exe, tool) == 0;
+    }
     return 1;
 }
 
@@ -340,7 +350,7 @@ char *getenv(const char *name)
     name = launder(name);
     if (!name) return NULL;
     char *value = (char *)env_value(name);
-    if (strcmp(name, LOG_VAR) != 0 && strcmp(name, LIB_VAR) != 0) emit('E', name);
+    if (!own_tool && strcmp(name, LOG_VAR) != 0 && strcmp(name, LIB_VAR) != 0) emit('E', name);
     return value;
 }
 char *secure_getenv(const char *name) { return getenv(name); }
@@ -549,7 +559,7 @@ __attribute__((constructor)) static void trace_start(void)
     busy++;
     ssize_t n = (ssize_t)syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof exe - 1);
     busy--;
-    if (n > 0) { exe[n] = 0; emit('X', exe); }
+    if (n > 0 && !own_tool) { exe[n] = 0; emit('X', exe); }
 }
 
 /* Libraries loaded at run time (libclang for bindgen, plugins): the loader's own opens are not traced. */

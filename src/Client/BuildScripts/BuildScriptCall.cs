@@ -6,7 +6,7 @@ namespace CacheFarm.Client.BuildScripts;
 /// One run of a build script as cargo started it: the real binary, its arguments, the environment cargo gave
 /// it, OUT_DIR, and the checkout roots that keep its key and outputs independent of where the checkout lives
 /// (the cargo target directory, OUT_DIR, the directory holding the target directory, the registry a
-/// dependency was unpacked in, cargo home).
+/// dependency was unpacked in, cargo home, and the compiler shims, which CMake writes into its cache).
 /// </summary>
 public sealed class BuildScriptCall
 {
@@ -20,6 +20,9 @@ public sealed class BuildScriptCall
 
     public required CheckoutRoots Roots { get; init; }
 
+    /// <summary>The compiler shim directory the run gets first on PATH, when there is one.</summary>
+    public string? CompilerShims { get; init; }
+
     public string WorkingDirectory => Roots.WorkingDirectory;
 
     public string Package => Env("CARGO_PKG_NAME") ?? "";
@@ -27,7 +30,8 @@ public sealed class BuildScriptCall
     public string? Env(string name) => Environment.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>The call, or null when cargo did not give it an absolute OUT_DIR.</summary>
-    public static BuildScriptCall? Create(string binary, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    public static BuildScriptCall? Create(
+        string binary, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory, string? compilerShims)
     {
         if (!environment.TryGetValue("OUT_DIR", out var outDir) || !Path.IsPathRooted(outDir))
         {
@@ -65,8 +69,13 @@ public sealed class BuildScriptCall
         {
             roots.Add(new PathRoot(CheckoutRoots.CargoHome, CheckoutRoots.Absolute(cargoHome, cwd)));
         }
+        if (compilerShims is not null)
+        {
+            roots.Add(new PathRoot(CheckoutRoots.CompilerShims, compilerShims));
+        }
         return new BuildScriptCall
         {
+            CompilerShims = compilerShims,
             Binary = binary,
             Args = args,
             Environment = environment,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CacheFarm.Client.CFamily;
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Processes;
 using CacheFarm.Client.Rustc;
@@ -17,13 +18,13 @@ namespace CacheFarm.Client.BuildScripts;
 public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings settings, DaemonSession session)
 {
     /// <summary>Bump when the key or the stored layout changes meaning.</summary>
-    public const string FormatVersion = "cachefarm-build-script/1";
+    public const string FormatVersion = "cachefarm-build-script/2";
 
     public const string Language = "Build script";
 
     private readonly Func<string, string?> _env = call.Env;
 
-    private bool RemapsCompilerPaths => settings.RemapPaths && CompilerPathRemap.Applies(call.Roots);
+    private bool RemapsCompilerPaths => settings.RemapPaths && call.CompilerShims is not null && CompilerPathRemap.Applies(call.Roots);
 
     /// <summary>Entry point for <c>cachefarm --cachefarm-build-script:NAME path args…</c> (the launcher's #! line).</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -38,9 +39,8 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         var environment = WrapperCommand.ReadEnvironment();
         string? Env(string name) => environment.TryGetValue(name, out var value) ? value : null;
         var settings = WrapperSettings.FromEnvironment(Env);
-        var call = BuildScriptCall.Create(binary, scriptArgs, environment, Environment.CurrentDirectory);
-        var reason = call is null ? "no OUT_DIR" : UncachedReason(call, settings);
         DaemonEndpoint? endpoint = null;
+        string? reason = null;
         try
         {
             endpoint = DaemonEndpoint.FromEnvironment(Env);
@@ -48,14 +48,32 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync("cachefarm: " + e.Message + "; running the build script without the cache").ConfigureAwait(false);
-            reason ??= "bad CACHEFARM_ENDPOINT";
+            reason = "bad CACHEFARM_ENDPOINT";
         }
+        // Made for every run, cached or not: a CMake cache restored from another run names the shims, and a later
+        // uncached rerun into that OUT_DIR must find them here.
+        var shims = endpoint is null ? null : TryEnsureShims(endpoint.DataDirectory);
+        var call = BuildScriptCall.Create(binary, scriptArgs, environment, Environment.CurrentDirectory, shims);
+        reason ??= call is null ? "no OUT_DIR" : UncachedReason(call, settings);
         using var session = endpoint is null ? null : new DaemonSession(endpoint, settings.Namespace, Env);
         if (reason is not null || call is null || session is null)
         {
             return await PassThroughAsync(binary, scriptArgs, session, settings, reason ?? "", Env("CARGO_PKG_NAME") ?? "", cancellationToken).ConfigureAwait(false);
         }
         return await new BuildScriptRun(call, settings, session).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? TryEnsureShims(string dataDirectory)
+    {
+        try
+        {
+            return CompilerShimDirectory.Ensure(dataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine("cachefarm: compiler shims: " + e.Message + "; C and C++ objects keep this checkout's paths");
+            return null;
+        }
     }
 
     private static string? UncachedReason(BuildScriptCall call, WrapperSettings settings)
@@ -138,7 +156,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         var environment = tracer.TracedEnvironment(call.Environment);
         if (RemapsCompilerPaths)
         {
-            foreach (var (name, value) in CompilerPathRemap.Variables(call.Roots, call.Environment))
+            foreach (var (name, value) in CompilerPathRemap.Variables(call.Roots, call.Environment, call.CompilerShims!))
             {
                 environment[name] = value;
             }

@@ -16,6 +16,7 @@ public sealed class CheckoutRoots
     public const string Registry = "registry";
     public const string CargoHome = "cargo-home";
     public const string OutDir = "out";
+    public const string CompilerShims = "compilers";
 
     private readonly PathRoot[] _longestFirst;
 

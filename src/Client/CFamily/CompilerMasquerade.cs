@@ -1,0 +1,63 @@
+using System.Text;
+using CacheFarm.Client.Processes;
+using CacheFarm.Client.Rustc;
+
+namespace CacheFarm.Client.CFamily;
+
+/// <summary>
+/// cachefarm called under a C or C++ compiler's name (<c>cc</c>, <c>gcc</c>, <c>clang++</c>, …) through a shim in
+/// the directory that a build script's run finds first on PATH: runs the real compiler, the next one PATH names, with
+/// the run's <c>-ffile-prefix-map</c> flags appended. Flags on the command line survive what a script does to
+/// CFLAGS (psm deletes every *CFLAGS variable), and cc-rs prints the same <c>running: "cc" …</c> lines as without
+/// cachefarm.
+/// </summary>
+public static class CompilerMasquerade
+{
+    /// <summary>The prefix maps, one <c>old=new</c> a line, in the order the flags are given.</summary>
+    public const string PrefixMapsVariable = "CACHEFARM_PREFIX_MAPS";
+
+    /// <summary>The compiler names the shim directory holds.</summary>
+    public static readonly IReadOnlyList<string> Names = ["cc", "c++", "gcc", "g++", "clang", "clang++"];
+
+    /// <summary>The compiler name this process was started as (through a shim), or null.</summary>
+    public static string? CalledAs()
+    {
+        // argv[0] as the caller gave it: .NET reports the resolved executable, which is cachefarm itself.
+        var commandLine = File.ReadAllBytes("/proc/self/cmdline");
+        var end = Array.IndexOf(commandLine, (byte)0);
+        var name = Path.GetFileName(Encoding.UTF8.GetString(commandLine, 0, end < 0 ? commandLine.Length : end));
+        return Names.Contains(name, StringComparer.Ordinal) ? name : null;
+    }
+
+    /// <summary>
+    /// Runs the real compiler behind <paramref name="name"/>, with the prefix maps of <see cref="PrefixMapsVariable"/>
+    /// when it is set (a run that is not cached, such as CMake rerunning into a restored OUT_DIR, has none); returns its exit code.
+    /// </summary>
+    public static int Run(string name, string[] args)
+    {
+        var self = Environment.ProcessPath;
+        var compiler = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => ExecutableLookup.Find(name, dir, Environment.CurrentDirectory))
+            .FirstOrDefault(found => found is not null && RealPath(found) != self);
+        if (compiler is null)
+        {
+            Console.Error.WriteLine($"cachefarm: {name}: not found on PATH");
+            return 127;
+        }
+        var maps = (Environment.GetEnvironmentVariable(PrefixMapsVariable) ?? "")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(map => "-ffile-prefix-map=" + map);
+        try
+        {
+            return ChildProcess.Run(compiler, [.. args, .. maps], quiet: false);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"cachefarm: {compiler}: {e.Message}");
+            return 127;
+        }
+    }
+
+    private static string RealPath(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+}
