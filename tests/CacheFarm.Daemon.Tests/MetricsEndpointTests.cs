@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;

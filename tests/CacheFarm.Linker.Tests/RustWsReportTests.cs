@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CacheFarm.Client.Reports;
 using CacheFarm.Linker.Tests.Support;
 using CacheFarm.TestSupport;

@@ -1,5 +1,5 @@
 using System.Text;
-using CacheFarm.Client.Rustc;
+using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.BuildScripts;
 

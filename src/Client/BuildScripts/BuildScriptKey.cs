@@ -1,4 +1,4 @@
-using CacheFarm.Client.Rustc;
+using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.BuildScripts;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using CacheFarm.Client.CFamily;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Processes;
-using CacheFarm.Client.Rustc;
 using CacheFarm.Client.Tracing;
 using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.V1;

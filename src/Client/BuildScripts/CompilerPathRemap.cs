@@ -1,5 +1,5 @@
 using CacheFarm.Client.CFamily;
-using CacheFarm.Client.Rustc;
+using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.BuildScripts;
 

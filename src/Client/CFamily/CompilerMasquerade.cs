@@ -1,6 +1,6 @@
 using System.Text;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Processes;
-using CacheFarm.Client.Rustc;
 
 namespace CacheFarm.Client.CFamily;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace CacheFarm.Client.Connection;

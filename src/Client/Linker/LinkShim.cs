@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Processes;
-using CacheFarm.Client.Wrapper;
 
 namespace CacheFarm.Client.Linker;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Rustc;
 
 namespace CacheFarm.Client.Linker;

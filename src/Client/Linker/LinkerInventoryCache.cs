@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Rustc;
 
 namespace CacheFarm.Client.Linker;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CacheFarm.Client.Rustc;
+using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.Linker;
 

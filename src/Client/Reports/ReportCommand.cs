@@ -1,6 +1,6 @@
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Reports.Recording;
-using CacheFarm.Client.Wrapper;
 using Grpc.Core;
 
 namespace CacheFarm.Client.Reports;

@@ -1,4 +1,4 @@
-using CacheFarm.Client.Wrapper;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Client.Reports;

@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>Expands rustc's <c>@path</c> arguments the way rustc does: each line of the file is one argument.</summary>

@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>The verdict on one rustc call, with the reason (in sccache's words where it has one) when not cacheable.</summary>

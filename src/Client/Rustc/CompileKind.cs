@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>What the wrapper does with a rustc call.</summary>

@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>One <c>--emit</c> kind, with the explicit output path when given as <c>kind=path</c>.</summary>

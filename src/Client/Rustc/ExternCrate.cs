@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>An <c>--extern [modifiers:]name[=path]</c> argument.</summary>

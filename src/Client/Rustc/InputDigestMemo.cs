@@ -1,4 +1,5 @@
 using System.Text;
+using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.Rustc;
 

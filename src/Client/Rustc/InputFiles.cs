@@ -1,4 +1,5 @@
 using System.Text;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Rustc;

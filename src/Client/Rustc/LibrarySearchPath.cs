@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>An <c>-L [kind=]path</c> argument; the kind is <c>all</c> when none is given.</summary>

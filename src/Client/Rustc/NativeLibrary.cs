@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>An <c>-l [kind[:modifiers]=]name[:rename]</c> argument.</summary>

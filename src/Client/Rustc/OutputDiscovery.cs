@@ -1,3 +1,5 @@
+using CacheFarm.Client.CachedCommands;
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>A rustc command line parsed into the parts that decide cacheability, the cache key and the outputs.</summary>

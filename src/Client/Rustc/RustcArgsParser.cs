@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>Parses rustc's getopts-style command line: <c>--name value</c>, <c>--name=value</c>, <c>-Xvalue</c>, <c>-X value</c> and grouped flags.</summary>

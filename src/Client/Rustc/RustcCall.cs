@@ -1,3 +1,5 @@
+using CacheFarm.Client.CachedCommands;
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>One cacheable rustc call with everything the key, the lookup and the store need to know about it.</summary>

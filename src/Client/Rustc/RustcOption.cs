@@ -1,3 +1,4 @@
+
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>One option of a rustc command line in canonical form (<c>-C</c>, <c>--cfg</c>, …) with its value, if it takes one.</summary>

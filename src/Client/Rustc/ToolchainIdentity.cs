@@ -1,7 +1,7 @@
-using CacheFarm.Protos.Wire;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Rustc;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using CacheFarm.Client.Rustc;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Tracing;

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Linker;
 using CacheFarm.Client.Reports.Recording;

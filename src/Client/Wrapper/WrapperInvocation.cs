@@ -1,3 +1,4 @@
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Reports.Recording;
 using CacheFarm.Client.Rustc;
 

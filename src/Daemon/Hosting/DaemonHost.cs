@@ -2,17 +2,15 @@ using CacheFarm.Daemon.Configuration;
 using CacheFarm.Daemon.Security;
 using CacheFarm.Daemon.Services;
 using CacheFarm.Daemon.Services.FastPath;
-using CacheFarm.Protos.Wire;
-using Microsoft.Extensions.Logging;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Builds;
 using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Daemon.Storage.Tiered;
-using Microsoft.AspNetCore.Builder;
+using CacheFarm.Daemon.Telemetry;
+using CacheFarm.Protos.Wire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using CacheFarm.Daemon.Telemetry;
 
 namespace CacheFarm.Daemon.Hosting;
 

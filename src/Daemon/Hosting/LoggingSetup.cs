@@ -1,5 +1,4 @@
 using CacheFarm.Daemon.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Hosting;
 

@@ -1,7 +1,6 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
 using Grpc.Core;
-using Microsoft.Extensions.Hosting;
 
 namespace CacheFarm.Daemon.Services;
 

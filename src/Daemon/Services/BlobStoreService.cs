@@ -1,9 +1,7 @@
 using CacheFarm.Daemon.Storage;
-using CacheFarm.Daemon.Storage.Streaming;
+using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using Google.Protobuf;
-using CacheFarm.Daemon.Telemetry;
 using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;

@@ -1,6 +1,5 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
-using CacheFarm.Protos.Wire;
 using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;

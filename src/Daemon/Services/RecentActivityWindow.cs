@@ -1,5 +1,4 @@
 using CacheFarm.Protos.V1;
-using Microsoft.Extensions.Hosting;
 
 namespace CacheFarm.Daemon.Services;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using CacheFarm.Daemon.Services;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Telemetry;
 

@@ -1,5 +1,5 @@
 using CacheFarm.Client.BuildScripts;
-using CacheFarm.Client.Rustc;
+using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.Tests.BuildScripts;
 

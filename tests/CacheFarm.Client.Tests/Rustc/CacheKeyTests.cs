@@ -1,4 +1,3 @@
-using CacheFarm.Client.Tests.Support;
 
 namespace CacheFarm.Client.Tests.Rustc;
 

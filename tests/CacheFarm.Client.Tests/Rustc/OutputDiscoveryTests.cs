@@ -1,5 +1,5 @@
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Rustc;
-using CacheFarm.Client.Tests.Support;
 
 namespace CacheFarm.Client.Tests.Rustc;
 

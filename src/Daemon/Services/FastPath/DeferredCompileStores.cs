@@ -4,7 +4,6 @@ using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Grpc.Core;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 

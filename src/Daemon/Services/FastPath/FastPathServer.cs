@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using CacheFarm.Protos.Wire;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Services.FastPath;

@@ -2,7 +2,6 @@ using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;
-using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Local;
 

@@ -2,7 +2,6 @@ using CacheFarm.Daemon.Configuration;
 using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Daemon.Storage.Streaming;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;

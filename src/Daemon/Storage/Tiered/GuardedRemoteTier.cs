@@ -1,6 +1,5 @@
 using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Protos.Wire;
-using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 

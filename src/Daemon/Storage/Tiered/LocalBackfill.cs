@@ -4,7 +4,6 @@ using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 

@@ -1,5 +1,4 @@
 using CacheFarm.Daemon.Storage.Local;
-using CacheFarm.Daemon.Storage.Remote;
 using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CacheFarm.Daemon.Storage.Local;
-using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 

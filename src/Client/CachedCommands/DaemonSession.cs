@@ -1,0 +1,117 @@
+using CacheFarm.Client.Connection;
+using CacheFarm.Client.Wrapper;
+using Grpc.Core;
+
+namespace CacheFarm.Client.CachedCommands;
+
+/// <summary>
+/// The daemon as one wrapper call sees it: connected on first use, started when the local daemon is not
+/// running (once per machine at a time, see <see cref="DaemonAutoStart"/>), and written off for the rest of
+/// the call after the first failure so a cache problem costs one timeout, not one per request.
+/// </summary>
+public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Func<string, string?> env) : IDisposable
+{
+    private CacheClient? _client;
+    private bool _startAttempted;
+
+    public DaemonEndpoint Endpoint { get; } = endpoint;
+
+    /// <summary>Token, TLS and entry key of this call, read from the environment once.</summary>
+    public ClientCredentials Credentials { get; } = ClientCredentials.FromEnvironment(env);
+
+    /// <summary>Set after a call failed or timed out; later calls are skipped.</summary>
+    public string? Failure { get; private set; }
+
+    public bool TimedOut { get; private set; }
+
+    /// <summary>The gRPC status of the failure, when the daemon answered with one.</summary>
+    public StatusCode? FailureStatus { get; private set; }
+
+    public bool IsUsable => Failure is null;
+
+    /// <summary>
+    /// Runs one request with a deadline. On a refused connection to the default local daemon it starts the
+    /// daemon and retries once. Returns false (and remembers why) when the cache cannot answer.
+    /// </summary>
+    public async Task<(bool Ok, T? Value)> TryCallAsync<T>(Func<CacheClient, CancellationToken, Task<T>> call, TimeSpan timeout, bool mayStartDaemon, CancellationToken cancellationToken)
+    {
+        if (Failure is not null)
+        {
+            return (false, default);
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                _client ??= new CacheClient(Endpoint, @namespace, TimeSpan.FromSeconds(1), Credentials);
+                if (attempt == 0 && mayStartDaemon && MissingLocalSocket())
+                {
+                    await StartDaemonAsync(cancellationToken).ConfigureAwait(false);
+                }
+                return (true, await call(_client, deadline.Token).ConfigureAwait(false));
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt == 0 && mayStartDaemon && Endpoint.CanAutoStart && !_startAttempted)
+            {
+                // Refused: the daemon is not running (or just died). Start it below and try once more.
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                return Fail<T>(e, deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested, timeout);
+            }
+            try
+            {
+                await StartDaemonAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                return Fail<T>(e, false, timeout);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes back a failure that was the daemon's considered answer rather than a broken cache (a write the
+    /// token may not make), so the rest of the call (the stats record) still reaches the daemon.
+    /// </summary>
+    public void AcceptRefusal()
+    {
+        if (FailureStatus == StatusCode.PermissionDenied)
+        {
+            Failure = null;
+            FailureStatus = null;
+        }
+    }
+
+    private (bool, T?) Fail<T>(Exception e, bool timedOut, TimeSpan timeout)
+    {
+        TimedOut = timedOut;
+        FailureStatus = (e as RpcException)?.StatusCode;
+        Failure = timedOut ? $"cache timed out after {timeout.TotalSeconds:0.#} s" : Describe(e);
+        return (false, default);
+    }
+
+    private static bool IsCacheFailure(Exception e) =>
+        e is RpcException or OperationCanceledException or HttpRequestException or IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException;
+
+    private bool MissingLocalSocket() => Endpoint.CanAutoStart && Endpoint.SocketPath is { } socket && !File.Exists(socket);
+
+    private async Task StartDaemonAsync(CancellationToken cancellationToken)
+    {
+        if (_startAttempted || !Endpoint.CanAutoStart || _client is null)
+        {
+            return;
+        }
+        _startAttempted = true;
+        await DaemonAutoStart.EnsureRunningAsync(_client, env, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
+        _ => e.GetType().Name + ": " + e.Message,
+    };
+
+    public void Dispose() => _client?.Dispose();
+}

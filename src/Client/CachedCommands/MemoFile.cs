@@ -1,0 +1,50 @@
+using CacheFarm.Client.Wrapper;
+
+namespace CacheFarm.Client.CachedCommands;
+
+/// <summary>Small files under the data directory that several rustc wrappers may write at once: replaced whole, by rename.</summary>
+public static class MemoFile
+{
+    public static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes by temp file and rename so readers see the old or the new content, never a mix; failures are ignored (it is only a memo).</summary>
+    public static void TryWrite(string path, string content) => TryWrite(path, System.Text.Encoding.UTF8.GetBytes(content));
+
+    /// <inheritdoc cref="TryWrite(string, string)"/>
+    public static void TryWrite(string path, byte[] content)
+    {
+        var temp = $"{path}.{Environment.ProcessId}.{Random.Shared.Next():x}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(temp, content);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing else to do with a stray temp file.
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using CacheFarm.Client.BuildScripts;
+using CacheFarm.Client.CachedCommands;
+using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.Rustc;
+
+/// <summary>
+/// The flow for a cacheable rustc call: compute the first-level key, look up (manifest, then entry), restore a
+/// hit and replay its output; otherwise compile (streaming output live), store the outputs, and report. Any
+/// cache problem ends in an ordinary compile: the cache can slow a build down, never fail it.
+/// </summary>
+public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession session)
+{
+    private readonly WrapperSettings _settings = invocation.Settings;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var record = new CompileRecord { CrateName = invocation.Args.CrateName ?? "", ForcedRecache = _settings.Recache };
+        var (call, firstLevelKey, problem) = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var manifest = new InputManifest([]);
+        var detail = "";
+        if (call is not null && firstLevelKey is not null && !_settings.Recache)
+        {
+            var lookupClock = Stopwatch.StartNew();
+            var lookup = await EntryLookup.RunAsync(session, _settings, call, firstLevelKey, invocation.ScratchDirectory, cancellationToken).ConfigureAwait(false);
+            manifest = lookup?.Manifest ?? manifest;
+            detail = lookup?.UsedDepInfoPass == true ? "dep-info pass" : "";
+            if (lookup?.Hit is { } entry)
+            {
+                var (restored, bytes) = await session.TryCallAsync(
+                    (c, ct) => EntryRestorer.RestoreAsync(c, entry, call.OutputDirectory, call.Roots, call.Digests, ct), _settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+                if (restored)
+                {
+                    record.Outcome = CompileOutcome.Hit;
+                    record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
+                    record.SavedUs = entry.Metadata?.CompileDurationUs ?? 0;
+                    record.BytesRead = bytes;
+                    record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+                    // The outputs are in place: report while the output is replayed.
+                    InstallBuildScriptLauncher(call, entry.ExitCode);
+                    var report = CompileReporter.ReportAsync(session, _settings, record, lookup.EntryKey ?? "", invocation.Unit, invocation.Report, cancellationToken);
+                    OutputReplay.Write(entry, call.Roots, call.JsonDiagnostics);
+                    await report.ConfigureAwait(false);
+                    return entry.ExitCode;
+                }
+            }
+            record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
+        }
+
+        var (compileArgs, extraDepInfo) = CompileArguments(call);
+        var compileStart = FileStamp.NowNs();
+        var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, invocation.Report?.Link.RunEnvironment);
+        record.CompileUs = CompileReporter.Microseconds(result.Duration);
+        record.CompileFailed = result.ExitCode != 0;
+        var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, session.Credentials, invocation.Env);
+        record.ReadOnly = IsStorable(result) && call is not null && firstLevelKey is not null && readOnly.IsActive;
+        if (IsStorable(result) && call is not null && firstLevelKey is not null && session.IsUsable && !record.ReadOnly)
+        {
+            var writeClock = Stopwatch.StartNew();
+            var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
+            var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, manifest, result, compileStart, depInfo);
+            if (request is not null)
+            {
+                var (stored, bytes) = await session.TryCallAsync(
+                    (c, ct) => EntryStorer.StoreAsync(c, request, ct), _settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+                record.CacheWriteFailed = !stored;
+                if (!stored && session.FailureStatus == Grpc.Core.StatusCode.PermissionDenied)
+                {
+                    // A token that may read but not write: not an error, a mode for the rest of the build.
+                    readOnly.Activate();
+                    session.AcceptRefusal();
+                    record.ReadOnly = true;
+                    record.CacheWriteFailed = false;
+                }
+                record.BytesWritten = bytes;
+                record.CacheWriteUs = CompileReporter.Microseconds(writeClock.Elapsed);
+                detail = request.EntryKey;
+            }
+            else
+            {
+                detail = "not stored: " + notStored;
+            }
+        }
+        if (extraDepInfo is not null)
+        {
+            File.Delete(extraDepInfo);
+        }
+        InstallBuildScriptLauncher(call, result.ExitCode);
+        var failure = problem ?? (record.CacheWriteFailed ? null : session.Failure);
+        record.Outcome = failure is null ? CompileOutcome.Miss : CompileOutcome.CacheError;
+        record.Reason = failure ?? "";
+        record.CacheTimedOut = session.TimedOut;
+        record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+        await CompileReporter.ReportAsync(session, _settings, record, detail, invocation.Unit, invocation.Report, cancellationToken).ConfigureAwait(false);
+        return result.ExitCode;
+    }
+
+    // After the outputs are stored (a local daemon holds them open), so the cache keeps the real binary.
+    private void InstallBuildScriptLauncher(RustcCall? call, int exitCode)
+    {
+        if (exitCode == 0 && call is not null && BuildScriptLauncher.CompilesBuildScript(call.Args)
+            && BuildScriptSettings.CacheBuildScripts(invocation.Env) && Environment.ProcessPath is { } cachefarm)
+        {
+            BuildScriptLauncher.Install(Path.Combine(call.OutputDirectory, call.OutputStem), cachefarm);
+        }
+    }
+
+    // Success, or an ordinary compile error (exit 1: build scripts' feature probes fail on purpose and run every
+    // build). Never an ICE, a signal, or an error from the operating system (disk full, permissions), which a
+    // later run may not repeat.
+    private static bool IsStorable(CompileResult result) =>
+        result.ExitCode == 0
+        || (result.ExitCode == 1 && result.Stderr.AsSpan().IndexOf("(os error "u8) < 0);
+
+    // Key computation reads local files and may run rustc -vV once; a failure there is a cache problem, not a build failure.
+    private async Task<(RustcCall? Call, string? Key, string? Problem)> PrepareAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var memoDirectory = Path.Combine(session.Endpoint.DataDirectory, "memo");
+            var toolchain = await ToolchainIdentity.ResolveAsync(invocation.RustcPath, memoDirectory, cancellationToken).ConfigureAwait(false);
+            var call = new RustcCall
+            {
+                RustcPath = toolchain.RustcPath,
+                Args = invocation.Args,
+                Roots = CheckoutRoots.Detect(invocation.Args, invocation.WorkingDirectory, invocation.Env),
+                Toolchain = toolchain,
+                Environment = invocation.Environment,
+                MemoDirectory = memoDirectory,
+                Digests = new FileDigestMemo(memoDirectory),
+                RemapPaths = _settings.RemapPaths,
+            };
+            return (call, await FirstLevelKey.ComputeAsync(call, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return (null, null, "cache key: " + e.Message);
+        }
+    }
+
+    // Remapping is added first so a user's own --remap-path-prefix (applied last) still wins.
+    private (List<string> Args, string? ExtraDepInfo) CompileArguments(RustcCall? call)
+    {
+        // The link shim's -C linker is never part of the key: it changes no output.
+        var args = new List<string>();
+        if (call is null)
+        {
+            args.AddRange(invocation.OriginalArgs);
+            args.AddRange(invocation.Report?.Link.RunArgs ?? []);
+            return (args, null);
+        }
+        if (call.RemapPaths)
+        {
+            args.AddRange(RemapArguments.For(call.Roots));
+        }
+        args.AddRange(invocation.OriginalArgs);
+        args.AddRange(invocation.Report?.Link.RunArgs ?? []);
+        string? extraDepInfo = null;
+        if (!call.Args.EmitsKind("dep-info"))
+        {
+            Directory.CreateDirectory(invocation.ScratchDirectory);
+            extraDepInfo = Path.Combine(invocation.ScratchDirectory, $"compile-{Environment.ProcessId}-{Random.Shared.Next():x}.d");
+            args.Add("--emit=dep-info=" + extraDepInfo);
+        }
+        return (args, extraDepInfo);
+    }
+}

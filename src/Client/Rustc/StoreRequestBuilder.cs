@@ -1,0 +1,40 @@
+using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.Rustc;
+
+/// <summary>
+/// Turns a successful compile into a <see cref="StoreRequest"/>: reads the dep-info for the inputs, finds and
+/// hashes the outputs (checking whether they embed a checkout path), and normalises the printed output.
+/// Returns the reason instead when the compile must not be stored.
+/// </summary>
+public static class StoreRequestBuilder
+{
+    public static (StoreRequest? Request, string Reason) Build(
+        RustcCall call, string firstLevelKey, InputManifest manifest, CompileResult result, long compileStartNs, string depInfoPath)
+    {
+        if (!File.Exists(depInfoPath))
+        {
+            return (null, "no dep-info written");
+        }
+        var depInfo = DepInfoFile.Parse(File.ReadAllText(depInfoPath));
+        var files = OutputDiscovery.Find(call.OutputDirectory, call.OutputStem, compileStartNs);
+        if (result.ExitCode == 0 && !files.Exists(f => !f.EndsWith(".d", StringComparison.Ordinal)))
+        {
+            return (null, "no outputs found");
+        }
+        var outputs = files.Select(f => ProducedOutput.Read(f, Path.GetFileName(f), call.Roots, scanForRoots: call.RemapPaths)).ToList();
+        foreach (var output in outputs.Where(o => !o.RelativePath.EndsWith(".d", StringComparison.Ordinal)))
+        {
+            call.Digests.Remember(output.FullPath, output.Digest);
+        }
+        var inputs = new InputFiles(call, InputDigestMemo.Load(call.MemoDirectory, firstLevelKey));
+        var candidate = inputs.CandidateFrom(depInfo, compileStartNs, pathDependent: outputs.Exists(o => o.EmbedsRoot));
+        if (candidate is null)
+        {
+            return (null, "an input changed while rustc ran");
+        }
+        var request = StoreRequest.ForRun(firstLevelKey, candidate, call.Roots, outputs, result, call.Toolchain.VersionLine, manifest, call.MemoDirectory);
+        return (request, "");
+    }
+}

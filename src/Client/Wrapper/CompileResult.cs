@@ -1,4 +1,0 @@
-namespace CacheFarm.Client.Wrapper;
-
-/// <summary>What a captured rustc run produced: exit code, the bytes it printed, and how long it took.</summary>
-public sealed record CompileResult(int ExitCode, byte[] Stdout, byte[] Stderr, TimeSpan Duration);
