@@ -5,6 +5,7 @@ using CacheFarm.Client.Connection;
 using CacheFarm.Client.Processes;
 using CacheFarm.Client.Tracing;
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Client.BuildScripts;

@@ -1,4 +1,5 @@
 using CacheFarm.Client.Rustc;
+using CacheFarm.Protos.Manifests;
 
 namespace CacheFarm.Client.CachedCommands;
 

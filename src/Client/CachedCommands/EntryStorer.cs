@@ -1,5 +1,6 @@
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;

@@ -1,4 +1,5 @@
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.Manifests;
 
 namespace CacheFarm.Client.CachedCommands;
 

@@ -1,4 +1,5 @@
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Client.CachedCommands;

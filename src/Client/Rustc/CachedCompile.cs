@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Client.Rustc;

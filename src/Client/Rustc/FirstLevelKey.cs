@@ -1,5 +1,6 @@
 using System.Text;
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.Manifests;
 
 namespace CacheFarm.Client.Rustc;
 

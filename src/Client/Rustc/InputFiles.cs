@@ -1,5 +1,6 @@
 using System.Text;
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Rustc;

@@ -1,4 +1,5 @@
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.Manifests;
 
 namespace CacheFarm.Client.Tracing;
 

@@ -84,6 +84,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton<BatchBlobReads>();
         builder.Services.AddSingleton<MissingBlobs>();
         builder.Services.AddSingleton<BlobUploads>();
+        builder.Services.AddSingleton<ManifestWrites>();
         builder.Services.AddSingleton<EntryWrites>();
         builder.Services.AddSingleton<StatsSnapshot>();
         if (settings.Socket is { } mainSocket && tokens is null)

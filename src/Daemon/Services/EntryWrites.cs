@@ -5,7 +5,7 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>Entry writes for every front door: an entry is stored only when every output it names is already stored.</summary>
-public sealed class EntryWrites(ICacheStore store, RequestCounters counters)
+public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, RequestCounters counters)
 {
     public const int MaxOutputs = 10_000;
 
@@ -27,7 +27,14 @@ public sealed class EntryWrites(ICacheStore store, RequestCounters counters)
         }
         try
         {
-            await store.PutEntryAsync(ns, key, checkedEntry, cancellationToken).ConfigureAwait(false);
+            if (ManifestWrites.IsManifest(checkedEntry))
+            {
+                await manifests.PutAsync(ns, key, checkedEntry, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.PutEntryAsync(ns, key, checkedEntry, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (ArgumentException e)
         {

@@ -1,4 +1,5 @@
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Tests.CachedCommands;

@@ -57,9 +57,18 @@ public sealed class RustWsScenario : IAsyncLifetime
 
     public string Figures { get; private set; } = "";
 
-    public double Median(string policy)
+    public double Median(string policy) => MedianOf(RebuildSeconds[policy]);
+
+    /// <summary>
+    /// The median over rounds of one policy's rebuild time over another's in the same round: each round runs
+    /// every policy back to back, so pairing them cancels the machine's drift from round to round.
+    /// </summary>
+    public double MedianRatio(string policy, string baseline) =>
+        MedianOf(RebuildSeconds[policy].Zip(RebuildSeconds[baseline], (p, b) => p / b));
+
+    private static double MedianOf(IEnumerable<double> values)
     {
-        var sorted = RebuildSeconds[policy].Order().ToList();
+        var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
     }
 
@@ -128,7 +137,7 @@ public sealed class RustWsScenario : IAsyncLifetime
         }
         Figures = string.Join("\n", TimedPolicies.Select(p => string.Create(CultureInfo.InvariantCulture,
             $"{p,-8} median {Median(p):0.000} s  ({string.Join(", ", RebuildSeconds[p].Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)))})")))
-            + string.Create(CultureInfo.InvariantCulture, $"\nauto/bfd = {Median("auto") / Median("bfd"):0.000}; auto chose {Learning.Choice} after {LearningRebuilds} touch-and-rebuilds: {Learning.Reason}");
+            + string.Create(CultureInfo.InvariantCulture, $"\nauto/bfd = {MedianRatio("auto", "bfd"):0.000} (median of per-round ratios); auto chose {Learning.Choice} after {LearningRebuilds} touch-and-rebuilds: {Learning.Reason}");
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "linker-figures.txt"), Figures + "\n");
     }
 

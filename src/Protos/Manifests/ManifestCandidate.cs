@@ -1,7 +1,6 @@
-using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.Wire;
 
-namespace CacheFarm.Client.CachedCommands;
+namespace CacheFarm.Protos.Manifests;
 
 /// <summary>
 /// One set of inputs a crate was compiled from: its source files (normalised paths and digests) and the

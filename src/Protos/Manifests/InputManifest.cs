@@ -1,8 +1,7 @@
 using System.Text;
-using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.Wire;
 
-namespace CacheFarm.Client.CachedCommands;
+namespace CacheFarm.Protos.Manifests;
 
 /// <summary>
 /// The list of input-file candidates recorded under a first-level key (newest first, at most
@@ -25,6 +24,13 @@ public sealed class InputManifest
     /// <summary>A manifest with <paramref name="candidate"/> first and any equal older candidate dropped.</summary>
     public InputManifest With(ManifestCandidate candidate) =>
         new([candidate, .. Candidates.Where(c => !c.SameInputs(candidate)).Take(MaxCandidates - 1)]);
+
+    /// <summary>
+    /// This manifest's candidates, then those of <paramref name="stored"/> it lacks, bounded: what a write
+    /// leaves behind when another build stored its own candidate since this one was read.
+    /// </summary>
+    public InputManifest MergedOver(InputManifest stored) =>
+        new([.. Candidates.Concat(stored.Candidates.Where(s => !Candidates.Any(c => c.SameInputs(s)))).Take(MaxCandidates)]);
 
     public byte[] Serialize()
     {
