@@ -33,6 +33,7 @@ public static class StatsFormatter
         Line(sb, "Forced recaches", c.ForcedRecaches);
         Line(sb, "Cache write errors", WriteErrors(stats));
         Line(sb, "Writes skipped (read-only token)", c.ReadOnlySkips);
+        Line(sb, "Entries rejected (bad signature)", c.UntrustedEntries);
         Line(sb, "Compilation failures", c.CompilationFailures);
         Line(sb, "Cache errors", c.CacheErrors);
         Line(sb, "Non-cacheable compilations", c.NonCacheableCompilations);
@@ -113,6 +114,7 @@ public static class StatsFormatter
             w.WriteNumber("forced_recaches", c.ForcedRecaches);
             w.WriteNumber("cache_write_errors", WriteErrors(stats));
             w.WriteNumber("read_only_skips", c.ReadOnlySkips);
+            w.WriteNumber("untrusted_entries", c.UntrustedEntries);
             w.WriteNumber("compile_fails", c.CompilationFailures);
             w.WriteNumber("cache_errors", c.CacheErrors);
             w.WriteNumber("non_cacheable_compilations", c.NonCacheableCompilations);

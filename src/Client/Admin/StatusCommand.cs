@@ -42,6 +42,11 @@ public static class StatusCommand
         sb.AppendLine($"  entry hits   {Rate(all.EntryHits, all.EntryGets)}");
         sb.AppendLine($"  compile hits {Rate(compiles.CacheHits, compiles.CacheHits + compiles.CacheMisses)}");
         sb.AppendLine(Invariant($"  time saved   {compiles.TotalSavedUs / 1e6:0.0} s"));
+        if (compiles.UntrustedEntries > 0)
+        {
+            // Someone without the entry key wrote to the cache: worth a look even though nothing was used.
+            sb.AppendLine(Invariant($"  rejected     {compiles.UntrustedEntries} entries with a bad signature"));
+        }
         return sb.ToString();
     }
 

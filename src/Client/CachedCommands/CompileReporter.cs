@@ -18,6 +18,7 @@ public static class CompileReporter
             record.Language = "Rust";
         }
         record.Unit = unit;
+        record.UntrustedEntries = session?.UntrustedEntries ?? 0;
         if (context is not null)
         {
             await context.StampAsync(record, cancellationToken).ConfigureAwait(false);

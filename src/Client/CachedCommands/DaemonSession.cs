@@ -29,6 +29,9 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
 
     public bool IsUsable => Failure is null;
 
+    /// <summary>Entries this session fetched and rejected because their signature did not verify.</summary>
+    public int UntrustedEntries => _client?.UntrustedEntries ?? 0;
+
     /// <summary>
     /// Runs one request with a deadline. On a refused connection to the default local daemon it starts the
     /// daemon and retries once. Returns false (and remembers why) when the cache cannot answer.

@@ -55,6 +55,7 @@ public sealed class CompileCounters(BuildReportStore builds)
             s.CompilationFailures += record.CompileFailed ? 1 : 0;
             s.CacheWriteErrors += record.CacheWriteFailed ? 1 : 0;
             s.ReadOnlySkips += record.ReadOnly ? 1 : 0;
+            s.UntrustedEntries += record.UntrustedEntries;
             s.TotalCompileUs += record.CompileUs;
             if (record.CacheWriteUs > 0)
             {

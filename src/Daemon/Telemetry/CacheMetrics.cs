@@ -46,6 +46,7 @@ public sealed class CacheMetrics
         meter.CreateObservableCounter("cachefarm.build.compiles", () => CompileOutcomes(compiles.Snapshot()), "{compile}", "compiler calls reported by clients, by outcome");
         meter.CreateObservableCounter("cachefarm.build.time_saved", () => compiles.Snapshot().TotalSavedUs / 1e6, "s", "compile time the cache hits saved");
         meter.CreateObservableCounter("cachefarm.build.compile_time", () => compiles.Snapshot().TotalCompileUs / 1e6, "s", "time clients spent compiling on misses");
+        meter.CreateObservableCounter("cachefarm.build.untrusted_entries", () => compiles.Snapshot().UntrustedEntries, "{entry}", "entries clients rejected because their signature did not verify");
     }
 
     public void RecordRpc(string method, StatusCode status, double seconds)
