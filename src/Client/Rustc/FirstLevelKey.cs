@@ -55,7 +55,7 @@ public static class FirstLevelKey
         if (args.Links)
         {
             var linker = args.CodegenValue("linker") ?? "cc";
-            key.Add("linker", await LinkerIdentity.ResolveAsync(linker, call.Env("PATH"), call.WorkingDirectory, call.MemoDirectory, cancellationToken).ConfigureAwait(false));
+            key.Add("linker", await LinkerIdentity.ResolveAsync(linker, args, call.Env("PATH"), call.WorkingDirectory, call.MemoDirectory, call.Digests, cancellationToken).ConfigureAwait(false));
         }
         return key.Finish();
     }
@@ -79,13 +79,27 @@ public static class FirstLevelKey
             case "--remap-path-prefix":
                 var eq = value.LastIndexOf('=');
                 return eq < 0 ? "--remap-path-prefix " + value : $"--remap-path-prefix {roots.Normalize(value[..eq])}={value[(eq + 1)..]}";
-            case "--target" when value.EndsWith(".json", StringComparison.OrdinalIgnoreCase):
-                return $"--target {Path.GetFileName(value)}@{FileDigestText(call, CheckoutRoots.Absolute(value, call.WorkingDirectory))}";
+            case "--target":
+                return TargetText(call, value);
             case "-C":
                 return CodegenText(call, value);
             default:
                 return option.Value is null ? option.Name : option.Name + " " + value;
         }
+    }
+
+    // A target spec file is keyed by content. rustc reads `name.json` from RUST_TARGET_PATH for a name that is
+    // not built in; when the name is built in, the extra digest only costs a miss, never a stale hit.
+    private static string TargetText(RustcCall call, string value)
+    {
+        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"--target {Path.GetFileName(value)}@{FileDigestText(call, CheckoutRoots.Absolute(value, call.WorkingDirectory))}";
+        }
+        var spec = (call.Env("RUST_TARGET_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(CheckoutRoots.Absolute(dir, call.WorkingDirectory), value + ".json"))
+            .FirstOrDefault(File.Exists);
+        return spec is null ? "--target " + value : $"--target {value}@{FileDigestText(call, spec)}";
     }
 
     private static string CodegenText(RustcCall call, string value)
@@ -106,17 +120,13 @@ public static class FirstLevelKey
         }
     }
 
-    // Linker scripts, profiles and objects named in link arguments change the output through their contents.
+    // Linker scripts, response files, libraries and objects named in link arguments change the output through their contents.
     private static string ReferencedFileDigests(RustcCall call, string setting)
     {
         var sb = new StringBuilder();
-        foreach (var token in setting.Split([' ', ',', '='], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var file in LinkArgumentFiles.Find(setting, call.Args, call.WorkingDirectory, call.Toolchain.Host))
         {
-            var candidate = token.StartsWith("-T", StringComparison.Ordinal) ? token[2..] : token;
-            if (candidate.Contains('/') && File.Exists(CheckoutRoots.Absolute(candidate, call.WorkingDirectory)))
-            {
-                sb.Append(" @").Append(FileDigestText(call, CheckoutRoots.Absolute(candidate, call.WorkingDirectory)));
-            }
+            sb.Append(" @").Append(call.Roots.Normalize(file)).Append('=').Append(FileDigestText(call, file));
         }
         return sb.ToString();
     }

@@ -34,7 +34,8 @@ public static class NativeLibraryFiles
         return [.. files.Distinct(StringComparer.Ordinal)];
     }
 
-    private static IEnumerable<string> SystemDirectories(string triple)
+    /// <summary>Where the linker finds libraries when no -L path has them.</summary>
+    public static IEnumerable<string> SystemDirectories(string triple)
     {
         var arch = triple.Split('-')[0];
         return ["/usr/local/lib", $"/usr/lib/{arch}-linux-gnu", $"/lib/{arch}-linux-gnu", "/usr/lib", "/lib"];

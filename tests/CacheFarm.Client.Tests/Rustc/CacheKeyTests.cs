@@ -1,3 +1,4 @@
+using CacheFarm.Client.Tests.Support;
 
 namespace CacheFarm.Client.Tests.Rustc;
 
@@ -97,6 +98,82 @@ public sealed class CacheKeyTests
 
     [Fact]
     public Task Changes_with_the_target() => AssertFirstLevelKeyChanges(s => s.Args.AddRange(["--target", "wasm32-unknown-unknown"]));
+
+    private static KeyScenario WithCustomTarget(string specDirectory, string spec)
+    {
+        var scenario = new KeyScenario();
+        scenario.Write(specDirectory + "/my-board.json", spec);
+        scenario.Environment["RUST_TARGET_PATH"] = scenario.Root + "/" + specDirectory;
+        scenario.Args.AddRange(["--target", "my-board"]);
+        return scenario;
+    }
+
+    [Fact]
+    public async Task Changes_with_the_content_of_a_target_spec_found_through_RUST_TARGET_PATH()
+    {
+        using var before = WithCustomTarget("specs", "{\"llvm-target\": \"thumbv7em-none-eabi\"}");
+        using var after = WithCustomTarget("specs", "{\"llvm-target\": \"thumbv7em-none-eabihf\"}");
+
+        Assert.NotEqual(await before.FirstLevelKeyAsync(), await after.FirstLevelKeyAsync());
+    }
+
+    [Fact]
+    public async Task Names_a_target_spec_found_through_RUST_TARGET_PATH_by_content_not_directory()
+    {
+        using var before = WithCustomTarget("specs", "{\"llvm-target\": \"thumbv7em-none-eabi\"}");
+        using var after = WithCustomTarget("other/specs", "{\"llvm-target\": \"thumbv7em-none-eabi\"}");
+
+        Assert.Equal(await before.FirstLevelKeyAsync(), await after.FirstLevelKeyAsync());
+    }
+
+    [Fact]
+    public async Task Changes_when_the_linker_program_that_fuse_ld_picks_changes_even_with_the_driver_remembered()
+    {
+        using var scenario = new KeyScenario();
+        scenario.Replace("lib", "bin");
+        scenario.Write("tools/ld.fake", "#!/bin/sh\n# fake linker v1\n");
+        File.SetUnixFileMode(Path.Combine(scenario.Root, "tools/ld.fake"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        scenario.Environment["PATH"] = scenario.Root + "/tools:" + RustTools.SearchPath;
+        scenario.Args.AddRange(["-C", "link-arg=-fuse-ld=fake"]);
+        var before = await scenario.FirstLevelKeyAsync();
+
+        scenario.Write("tools/ld.fake", "#!/bin/sh\n# fake linker v2, a new release\n");
+
+        Assert.NotEqual(before, await scenario.FirstLevelKeyAsync());
+    }
+
+    [Fact]
+    public async Task Changes_with_the_linker_program_ld_path_names()
+    {
+        using var scenario = new KeyScenario();
+        scenario.Replace("lib", "bin");
+        scenario.Write("tools/my-ld", "linker v1");
+        scenario.Args.AddRange(["-C", "link-arg=--ld-path=" + scenario.Root + "/tools/my-ld"]);
+        var before = await scenario.FirstLevelKeyAsync();
+
+        scenario.Write("tools/my-ld", "linker v2, longer");
+
+        Assert.NotEqual(before, await scenario.FirstLevelKeyAsync());
+    }
+
+    [Theory]
+    [InlineData("-Tmemory.x", "target/debug/build/genlib-2/out/memory.x")]
+    [InlineData("-Wl,-T,memory.x", "target/debug/build/genlib-2/out/memory.x")]
+    [InlineData("@link.rsp", "link.rsp")]
+    [InlineData("-Wl,--version-script=exports.map", "exports.map")]
+    [InlineData("-l:libextra.a", "target/debug/build/genlib-2/out/libextra.a")]
+    public async Task Changes_with_the_content_of_a_file_a_link_argument_names(string linkArg, string file)
+    {
+        using var before = new KeyScenario();
+        using var after = new KeyScenario();
+        foreach (var (scenario, content) in new[] { (before, "version one"), (after, "version two") })
+        {
+            scenario.Write(file, content);
+            scenario.Args.AddRange(["-C", "link-arg=" + linkArg]);
+        }
+
+        Assert.NotEqual(await before.FirstLevelKeyAsync(), await after.FirstLevelKeyAsync());
+    }
 
     [Fact]
     public Task Changes_with_the_content_of_an_extern_crate() => AssertFirstLevelKeyChanges(s => s.Write("target/debug/deps/libdep-1.rlib", "dep rlib v2"));
