@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Client.Tracing;
 using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
@@ -52,17 +53,28 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         }
 
         var (compileArgs, extraDepInfo) = CompileArguments(call);
+        // A compile that may be stored runs traced: proc-macros read files and variables rustc does not report.
+        using var tracer = call is not null && firstLevelKey is not null && session.IsUsable ? ProcessTracer.TryCreate(invocation.ScratchDirectory) : null;
         var compileStart = FileStamp.NowNs();
-        var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, invocation.Report?.Link.RunEnvironment);
+        var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, RunEnvironment(tracer));
         record.CompileUs = CompileReporter.Microseconds(result.Duration);
         record.CompileFailed = result.ExitCode != 0;
         var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, session.Credentials, invocation.Env);
-        record.ReadOnly = IsStorable(result) && call is not null && firstLevelKey is not null && readOnly.IsActive;
-        if (IsStorable(result) && call is not null && firstLevelKey is not null && session.IsUsable && !record.ReadOnly)
+        var notStorable = StorableFailure.WhyNotStored(result);
+        record.ReadOnly = notStorable is null && call is not null && firstLevelKey is not null && readOnly.IsActive;
+        if (notStorable is not null)
+        {
+            detail = "not stored: " + notStorable;
+        }
+        else if (tracer is null && call is not null && firstLevelKey is not null && session.IsUsable)
+        {
+            detail = $"not stored: untraced ({ProcessTracer.LibraryName} is missing beside cachefarm)";
+        }
+        else if (call is not null && firstLevelKey is not null && session.IsUsable && !record.ReadOnly)
         {
             var writeClock = Stopwatch.StartNew();
             var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
-            var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, manifest, result, compileStart, depInfo);
+            var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, manifest, result, compileStart, depInfo, tracer?.Read(), session.Endpoint.DataDirectory);
             if (request is not null)
             {
                 var (stored, bytes) = await session.TryCallAsync(
@@ -99,6 +111,22 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         return result.ExitCode;
     }
 
+    // The linker shim's variables, plus the tracer's (keeping a preload the build already has).
+    private IReadOnlyDictionary<string, string>? RunEnvironment(ProcessTracer? tracer)
+    {
+        var link = invocation.Report?.Link.RunEnvironment;
+        if (tracer is null)
+        {
+            return link;
+        }
+        var environment = new Dictionary<string, string>(link ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        if (invocation.Env("LD_PRELOAD") is { Length: > 0 } preload)
+        {
+            environment["LD_PRELOAD"] = preload;
+        }
+        return tracer.TracedEnvironment(environment);
+    }
+
     // After the outputs are stored (a local daemon holds them open), so the cache keeps the real binary.
     private void InstallBuildScriptLauncher(RustcCall? call, int exitCode)
     {
@@ -108,13 +136,6 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
             BuildScriptLauncher.Install(Path.Combine(call.OutputDirectory, call.OutputStem), cachefarm);
         }
     }
-
-    // Success, or an ordinary compile error (exit 1: build scripts' feature probes fail on purpose and run every
-    // build). Never an ICE, a signal, or an error from the operating system (disk full, permissions), which a
-    // later run may not repeat.
-    private static bool IsStorable(CompileResult result) =>
-        result.ExitCode == 0
-        || (result.ExitCode == 1 && result.Stderr.AsSpan().IndexOf("(os error "u8) < 0);
 
     // Key computation reads local files and may run rustc -vV once; a failure there is a cache problem, not a build failure.
     private async Task<(RustcCall? Call, string? Key, string? Problem)> PrepareAsync(CancellationToken cancellationToken)

@@ -19,6 +19,10 @@ public sealed class DepInfoFile
 
     public IReadOnlyList<KeyValuePair<string, string?>> EnvDeps { get; }
 
+    /// <summary>This dep-info with more input files and variables, as a traced run found them.</summary>
+    public DepInfoFile With(IEnumerable<string> files, IEnumerable<KeyValuePair<string, string?>> envDeps) =>
+        new([.. Files, .. files], [.. EnvDeps, .. envDeps]);
+
     public static DepInfoFile Parse(string text)
     {
         var targets = new HashSet<string>(StringComparer.Ordinal);

@@ -1,24 +1,35 @@
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Client.Tracing;
 using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
 
 namespace CacheFarm.Client.Rustc;
 
 /// <summary>
-/// Turns a successful compile into a <see cref="StoreRequest"/>: reads the dep-info for the inputs, finds and
+/// Turns a successful compile into a <see cref="StoreRequest"/>: reads the dep-info for the inputs (plus what a
+/// trace of the run found, see <see cref="UnreportedReads"/>), finds and
 /// hashes the outputs (checking whether they embed a checkout path), and normalises the printed output.
 /// Returns the reason instead when the compile must not be stored.
 /// </summary>
 public static class StoreRequestBuilder
 {
     public static (StoreRequest? Request, string Reason) Build(
-        RustcCall call, string firstLevelKey, InputManifest manifest, CompileResult result, long compileStartNs, string depInfoPath)
+        RustcCall call, string firstLevelKey, InputManifest manifest, CompileResult result, long compileStartNs, string depInfoPath, TraceLog? trace, string dataDirectory)
     {
         if (!File.Exists(depInfoPath))
         {
             return (null, "no dep-info written");
         }
         var depInfo = DepInfoFile.Parse(File.ReadAllText(depInfoPath));
+        if (trace is not null)
+        {
+            var (traced, refusal) = UnreportedReads.Add(depInfo, trace, call, dataDirectory);
+            if (traced is null)
+            {
+                return (null, refusal);
+            }
+            depInfo = traced;
+        }
         var files = OutputDiscovery.Find(call.OutputDirectory, call.OutputStem, compileStartNs);
         if (result.ExitCode == 0 && !files.Exists(f => !f.EndsWith(".d", StringComparison.Ordinal)))
         {

@@ -131,6 +131,42 @@ public sealed class WrapperBehaviourTests(RustFixtureBuilds builds) : IClassFixt
         Assert.Contains(WrapperLogEntry.ReadAll(log), c => c.Unit == "fixcdylib/fixcdylib" && c.Outcome == "hit");
     }
 
+    [Fact]
+    public async Task A_link_killed_by_a_signal_is_not_stored_and_the_next_build_links()
+    {
+        var dir = builds.FreshCopy("killed-link");
+        // The link of fixapp is killed the first time only, as the kernel's OOM killer would; the key stays the same
+        // (probes such as --version, and the other crates' links, go through).
+        var killedOnce = Path.Combine(dir, "killed-once");
+        var linker = Path.Combine(dir, "killed-once-linker.sh");
+        File.WriteAllText(linker, $"#!/bin/sh\ncase \"$*\" in *deps/fixapp-*) if [ ! -e '{killedOnce}' ]; then touch '{killedOnce}'; kill -9 $$; fi ;; esac\nexec cc \"$@\"\n");
+        File.SetUnixFileMode(linker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var log = Path.Combine(dir, "wrapper.log");
+        var env = new Dictionary<string, string?>(builds.Daemon.Environment)
+        {
+            ["PATH"] = RustTools.SearchPath,
+            ["RUSTC_WRAPPER"] = RepoPaths.ClientBinary,
+            ["CARGO_INCREMENTAL"] = "0",
+            ["CARGO_TERM_COLOR"] = "never",
+            ["CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"] = linker,
+            ["CACHEFARM_LOG"] = log,
+        };
+
+        var killed = await ProcessRun.RunAsync(RustTools.Cargo, ["build", "-p", "fixapp"], dir, env);
+        var again = await ProcessRun.RunAsync(RustTools.Cargo, ["build", "-p", "fixapp"], dir, env);
+
+        Assert.NotEqual(0, killed.ExitCode);
+        Assert.Contains("signal: 9", killed.Stderr);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        var fixapp = WrapperLogEntry.ReadAll(log).Where(c => c.Unit == "fixapp/fixapp").ToList();
+        Assert.Equal(["miss", "miss"], fixapp.Select(c => c.Outcome));
+        Assert.StartsWith("not stored: a failure a rerun may not repeat", fixapp[0].Detail);
+        Assert.Equal(await FixappOutputAsync(builds.UncachedDir), await FixappOutputAsync(dir));
+    }
+
+    private static async Task<string> FixappOutputAsync(string workspace) =>
+        (await ProcessRun.RunAsync(Path.Combine(workspace, "target", "debug", "fixapp"), [], workspace, new Dictionary<string, string?>())).Stdout;
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
