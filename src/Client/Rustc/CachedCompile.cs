@@ -53,28 +53,30 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         }
 
         var (compileArgs, extraDepInfo) = CompileArguments(call);
-        // A compile that may be stored runs traced: proc-macros read files and variables rustc does not report.
-        using var tracer = call is not null && firstLevelKey is not null && session.IsUsable ? ProcessTracer.TryCreate(invocation.ScratchDirectory) : null;
+        var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, session.Credentials, invocation.Env);
+        // A compile that will be stored runs traced (proc-macros read files and variables rustc does not report);
+        // one that will not, in a read-only build for instance, skips the tracer's cost.
+        var stores = call is not null && firstLevelKey is not null && session.IsUsable && !readOnly.IsActive;
+        using var tracer = stores ? ProcessTracer.TryCreate(invocation.ScratchDirectory) : null;
         var compileStart = FileStamp.NowNs();
         var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, RunEnvironment(tracer));
         record.CompileUs = CompileReporter.Microseconds(result.Duration);
         record.CompileFailed = result.ExitCode != 0;
-        var readOnly = ReadOnlyBuild.For(Path.Combine(session.Endpoint.DataDirectory, "memo"), session.Endpoint, session.Credentials, invocation.Env);
         var notStorable = StorableFailure.WhyNotStored(result);
         record.ReadOnly = notStorable is null && call is not null && firstLevelKey is not null && readOnly.IsActive;
         if (notStorable is not null)
         {
             detail = "not stored: " + notStorable;
         }
-        else if (tracer is null && call is not null && firstLevelKey is not null && session.IsUsable)
+        else if (stores && tracer is null)
         {
             detail = $"not stored: untraced ({ProcessTracer.LibraryName} is missing beside cachefarm)";
         }
-        else if (call is not null && firstLevelKey is not null && session.IsUsable && !record.ReadOnly)
+        else if (stores && tracer is not null && call is not null && firstLevelKey is not null)
         {
             var writeClock = Stopwatch.StartNew();
             var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
-            var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, manifest, result, compileStart, depInfo, tracer?.Read(), session.Endpoint.DataDirectory);
+            var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, manifest, result, compileStart, depInfo, tracer.Read(), session.Endpoint.DataDirectory);
             if (request is not null)
             {
                 var (stored, bytes) = await session.TryCallAsync(

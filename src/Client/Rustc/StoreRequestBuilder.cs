@@ -14,21 +14,16 @@ namespace CacheFarm.Client.Rustc;
 public static class StoreRequestBuilder
 {
     public static (StoreRequest? Request, string Reason) Build(
-        RustcCall call, string firstLevelKey, InputManifest manifest, CompileResult result, long compileStartNs, string depInfoPath, TraceLog? trace, string dataDirectory)
+        RustcCall call, string firstLevelKey, InputManifest manifest, CompileResult result, long compileStartNs, string depInfoPath, TraceLog trace, string dataDirectory)
     {
         if (!File.Exists(depInfoPath))
         {
             return (null, "no dep-info written");
         }
-        var depInfo = DepInfoFile.Parse(File.ReadAllText(depInfoPath));
-        if (trace is not null)
+        var (depInfo, refusal) = UnreportedReads.Add(DepInfoFile.Parse(File.ReadAllText(depInfoPath)), trace, call, dataDirectory);
+        if (depInfo is null)
         {
-            var (traced, refusal) = UnreportedReads.Add(depInfo, trace, call, dataDirectory);
-            if (traced is null)
-            {
-                return (null, refusal);
-            }
-            depInfo = traced;
+            return (null, refusal);
         }
         var files = OutputDiscovery.Find(call.OutputDirectory, call.OutputStem, compileStartNs);
         if (result.ExitCode == 0 && !files.Exists(f => !f.EndsWith(".d", StringComparison.Ordinal)))
