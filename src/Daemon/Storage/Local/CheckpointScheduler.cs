@@ -30,6 +30,9 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>How long shutdown waits for the final checkpoint.</summary>
+    public static readonly TimeSpan FinalCheckpointLimit = TimeSpan.FromSeconds(20);
+
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
     public long LastCheckpointUnixMs => Interlocked.Read(ref _lastCheckpointUnixMs);
@@ -72,7 +75,10 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
             try
             {
                 await _wake.WaitAsync(_interval, _stop.Token).ConfigureAwait(false);
-                await CheckpointIfChangedAsync(_stop.Token).ConfigureAwait(false);
+                // Never cancelled once started: a fold-over checkpoint abandoned mid-flush leaves FASTER's state
+                // machine waiting on a flush signal its cancelled waiter already consumed, and the final
+                // checkpoint at shutdown then waits forever.
+                await CheckpointIfChangedAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -87,13 +93,22 @@ internal sealed class CheckpointScheduler : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the loop and takes the final checkpoint.</summary>
+    /// <summary>Stops the loop and takes the final checkpoint, waiting at most <see cref="FinalCheckpointLimit"/> for it.</summary>
     public async ValueTask DisposeAsync()
     {
         _capacity.TruncationNeeded -= Wake;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        await CheckpointIfChangedAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await CheckpointIfChangedAsync(CancellationToken.None).WaitAsync(FinalCheckpointLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A daemon that never stops is worse for its users than records written since the last checkpoint,
+            // which after a restart are only misses.
+            _logger.LogError("the final checkpoint did not finish within {Seconds} s; stopping without it", FinalCheckpointLimit.TotalSeconds);
+        }
         _stop.Dispose();
         _wake.Dispose();
     }
