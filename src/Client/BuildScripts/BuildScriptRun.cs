@@ -7,6 +7,7 @@ using CacheFarm.Client.Tracing;
 using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.BuildScripts;
 
@@ -152,6 +153,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         {
             return await PassThroughAsync(call.Binary, call.Args, session, settings, "tracer library missing", call.Package, cancellationToken).ConfigureAwait(false);
         }
+        var hashing = Sha256Accumulator.PreparePlatformAsync();
         var runStart = FileStamp.NowNs();
         var clock = Stopwatch.StartNew();
         var environment = tracer.TracedEnvironment(call.Environment);
@@ -178,6 +180,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         record.CompileUs = CompileReporter.Microseconds(clock.Elapsed);
         record.CompileFailed = exitCode != 0;
         var result = new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
+        await hashing.ConfigureAwait(false);
         var (request, notStored) = exitCode == 0
             ? BuildRequest(firstLevelKey, manifest, tracer.Read(), inputs, writable, result, runStart, memoDirectory)
             : (null, "build script failed");

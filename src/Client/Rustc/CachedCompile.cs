@@ -5,6 +5,7 @@ using CacheFarm.Client.Tracing;
 using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Rustc;
 
@@ -58,6 +59,8 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         // one that will not, in a read-only build for instance, skips the tracer's cost.
         var stores = call is not null && firstLevelKey is not null && session.IsUsable && !readOnly.IsActive;
         using var tracer = stores ? ProcessTracer.TryCreate(invocation.ScratchDirectory) : null;
+        // Hashing the outputs needs OpenSSL, whose load costs about as much as the rest of the store: load it while rustc runs.
+        var hashing = tracer is not null ? Sha256Accumulator.PreparePlatformAsync() : Task.CompletedTask;
         var compileStart = FileStamp.NowNs();
         var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, RunEnvironment(tracer));
         record.CompileUs = CompileReporter.Microseconds(result.Duration);
@@ -75,6 +78,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         else if (stores && tracer is not null && call is not null && firstLevelKey is not null)
         {
             var writeClock = Stopwatch.StartNew();
+            await hashing.ConfigureAwait(false);
             var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
             var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, manifest, result, compileStart, depInfo, tracer.Read(), session.Endpoint.DataDirectory);
             if (request is not null)

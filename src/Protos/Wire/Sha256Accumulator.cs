@@ -73,5 +73,17 @@ public sealed class Sha256Accumulator : IDisposable
         return hash;
     }
 
+    /// <summary>
+    /// Loads the platform implementation on a pool thread, for a process that will hash large files after a
+    /// long wait: the library load then overlaps the wait instead of following it.
+    /// </summary>
+    public static Task PreparePlatformAsync() => Task.Run(() =>
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData([]);
+        Span<byte> discard = stackalloc byte[32];
+        hash.GetHashAndReset(discard);
+    });
+
     public void Dispose() => _platform?.Dispose();
 }
