@@ -87,4 +87,67 @@ public sealed class LinkInputsTests
         Assert.Equal("value 2\n", await RunAppAsync(uncached));
         Assert.Equal(await RunAppAsync(uncached), await RunAppAsync(ws));
     }
+
+    // cortex-m-rt's pattern: the build script copies a linker script into OUT_DIR, adds OUT_DIR to the search path and
+    // names the script with -T, so the binary's rustc arguments stay the same whatever the script says.
+    private static string WriteScriptApp(string ws, string assignment)
+    {
+        Directory.CreateDirectory(Path.Combine(ws, "src"));
+        File.WriteAllText(Path.Combine(ws, "Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[profile.dev]\nincremental = false\n");
+        File.WriteAllText(Path.Combine(ws, "build.rs"), """
+            use std::{env, fs, path::PathBuf};
+
+            fn main() {
+                let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+                fs::copy("value.x", out.join("value.x")).unwrap();
+                println!("cargo:rustc-link-search={}", out.display());
+                println!("cargo:rustc-link-arg=-Tvalue.x");
+                println!("cargo:rerun-if-changed=value.x");
+            }
+
+            """);
+        File.WriteAllText(Path.Combine(ws, "src", "main.rs"), """
+            #[no_mangle]
+            pub extern "C" fn cf_value_one() -> i32 {
+                1
+            }
+
+            #[no_mangle]
+            pub extern "C" fn cf_value_two() -> i32 {
+                2
+            }
+
+            extern "C" {
+                fn cf_value() -> i32;
+            }
+
+            fn main() {
+                println!("one {} two {} value {}", cf_value_one(), cf_value_two(), unsafe { cf_value() });
+            }
+
+            """);
+        File.WriteAllText(Path.Combine(ws, "value.x"), assignment + "\n");
+        return ws;
+    }
+
+    [Fact]
+    public async Task A_changed_linker_script_in_OUT_DIR_found_through_the_search_path_is_linked_again()
+    {
+        using var work = new TempDirectory("cf-link-script");
+        await using var daemon = await DaemonProcess.StartAsync();
+        // rustc's own lld reads a script of assignments alongside its default layout (GNU ld would take it as the whole layout).
+        var env = new Dictionary<string, string?> { ["CACHEFARM_LINKER"] = "default" };
+        var ws = WriteScriptApp(work.Combine("ws"), "cf_value = cf_value_one;");
+        await CargoBuild.RunAsync(ws, daemon, env);
+        Assert.Equal("one 1 two 2 value 1\n", await RunAppAsync(ws));
+
+        File.WriteAllText(Path.Combine(ws, "value.x"), "cf_value = cf_value_two;\n");
+        var rebuilt = await CleanBuildAsync(ws, daemon, env);
+        var uncached = WriteScriptApp(work.Combine("uncached"), "cf_value = cf_value_two;");
+        await CargoBuild.RunAsync(uncached, null, null);
+
+        Assert.Equal(["app/app"], rebuilt.Units("miss"));
+        Assert.Equal("one 1 two 2 value 2\n", await RunAppAsync(uncached));
+        Assert.Equal(await RunAppAsync(uncached), await RunAppAsync(ws));
+    }
 }
