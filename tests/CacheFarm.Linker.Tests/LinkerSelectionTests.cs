@@ -115,6 +115,20 @@ public sealed class LinkerSelectionTests : IDisposable
         Assert.All(early.Values, s => Assert.False(s.Settled));
     }
 
+    [Theory]
+    [InlineData(0.90, "lld")]
+    [InlineData(0.80, "mold")]
+    public void Auto_keeps_its_current_linker_unless_another_is_clearly_faster(double moldTimeOfLld, string expected)
+    {
+        // Each flip misses on every linked crate in the next build, so a linker 10% faster is not worth one.
+        var candidates = new List<LinkerCandidate> { LinkerCandidate.ThroughDriver("mold"), LinkerCandidate.ThroughDriver("lld") };
+        var samples = Enumerable.Range(0, 20).Select(_ => new LinkSample("lld", "mold", 500_000, (long)(500_000 * moldTimeOfLld), 1)).ToList();
+
+        var choice = LinkerSelector.ChooseAuto(candidates, new LinkerLearning { Samples = samples, Choice = "lld" });
+
+        Assert.Equal(expected, choice.Candidate.Name);
+    }
+
     private string[] BinCompile() =>
         ["--crate-name", "app", "--edition=2021", "src/main.rs", "--error-format=json", "--crate-type", "bin", "--emit=dep-info,link", "-C", "debuginfo=2", "--out-dir", _temp.Path];
 

@@ -14,8 +14,12 @@ public static class LinkerRanking
     /// <summary>A linker this much slower than the fastest after two samples needs no more measuring to be ruled out.</summary>
     public const double ClearlySlower = 1.5;
 
-    /// <summary>A measured choice changes only for a linker at least this much faster, so near-equal linkers do not flip (each flip re-links every binary once, as the choice is in the cache key).</summary>
-    public const double SwitchMargin = 1.05;
+    /// <summary>
+    /// A measured choice changes only for a linker at least this much faster. The choice is in the cache key, so a
+    /// flip misses on every linked crate (binaries, proc-macros, build scripts, and so every build-script run) in
+    /// the next build; two near-equal linkers measured on a busy host differ by more than 5% from one re-check to the next.
+    /// </summary>
+    public const double SwitchMargin = 1.15;
 
     private const int Iterations = 200;
 
