@@ -52,13 +52,6 @@ public sealed class AutoLinkerSwitchTests
         return [.. run.Stdout.Split('\n').Where(l => l.Contains(']', StringComparison.Ordinal)).Select(l => l[(l.IndexOf(']', StringComparison.Ordinal) + 1)..].Trim()).Order(StringComparer.Ordinal)];
     }
 
-    private static async Task<string> RunAppAsync(string ws)
-    {
-        var run = await ProcessRun.RunAsync(Path.Combine(ws, "target", "debug", "app"), [], ws, new Dictionary<string, string?>());
-        Assert.Equal(0, run.ExitCode);
-        return run.Stdout;
-    }
-
     [Fact]
     public async Task A_binary_linked_by_mold_is_linked_again_when_auto_moves_to_lld()
     {
@@ -81,6 +74,6 @@ public sealed class AutoLinkerSwitchTests
         var byLld = await CommentsAsync(Path.Combine(ws, "target", "debug", "app"));
         Assert.DoesNotContain(byLld, c => c.StartsWith("mold ", StringComparison.Ordinal));
         Assert.Equal(await CommentsAsync(Path.Combine(uncached, "target", "debug", "app")), byLld);
-        Assert.Equal(await RunAppAsync(uncached), await RunAppAsync(ws));
+        Assert.Equal(await ProgramOutput.OfBinaryAsync(uncached, "app"), await ProgramOutput.OfBinaryAsync(ws, "app"));
     }
 }
