@@ -58,7 +58,7 @@ for rep in $(seq 1 "$reps"); do
     workspace "$ws" "$work/elsewhere/deeper/b"
     "$cachefarm" --zero-stats >/dev/null
     add "$ws cachefarm_other_dir" "$(RUSTC_WRAPPER="$cachefarm" timed_build "$work/elsewhere/deeper/b")"
-    "$cachefarm" --show-stats >"$work/$ws-other.txt"
+    "$cachefarm" --show-stats >"$work/$ws-other-$rep.txt"
     if [ "$rep" -eq "$reps" ]; then
       # The same warm build once more, untimed, under strace: which programs does it start?
       workspace "$ws" "$work/traced/c"
@@ -94,9 +94,16 @@ report="$results/$stamp-build-scripts.md"
       printf '| %s | %s | %s | %s |\n' "$label" "$m" "$(range <<<"${times[$ws $name]}")" "$(awk -v a="$m" -v b="$uncached" 'BEGIN { printf "%.2f", a / b }')"
     done
     echo
-    echo "Warm build in another directory (last repetition): $(stat_of "$work/$ws-other.txt" "Cache hits (Build script)") build-script hits,"
-    echo "$(stat_of "$work/$ws-other.txt" "Cache misses (Build script)") build-script misses, $(stat_of "$work/$ws-other.txt" "Cache hits (Rust)") rustc hits,"
-    echo "$(stat_of "$work/$ws-other.txt" "Cache misses (Rust)") rustc misses."
+    echo "Warm build in another directory, each repetition:"
+    echo
+    echo "| repetition | build-script hits | build-script misses | rustc hits | rustc misses |"
+    echo "|---:|---:|---:|---:|---:|"
+    for rep in $(seq 1 "$reps"); do
+      stats="$work/$ws-other-$rep.txt"
+      printf '| %s | %s | %s | %s | %s |\n' "$rep" "$(stat_of "$stats" "Cache hits (Build script)")" "$(stat_of "$stats" "Cache misses (Build script)")" \
+        "$(stat_of "$stats" "Cache hits (Rust)")" "$(stat_of "$stats" "Cache misses (Rust)")"
+    done
+    echo
     echo "The same build under strace started $(count_matching "$work/$ws-exec.txt" '\.cachefarm-script$') build scripts and"
     echo "$(count_matching "$work/$ws-exec.txt" "$compilers") C/C++ compiler, assembler, archiver, CMake, make or protoc processes."
     echo
@@ -107,7 +114,7 @@ report="$results/$stamp-build-scripts.md"
     echo "### Stats of the warm build in another directory (last repetition)"
     echo
     echo '```'
-    cat "$work/$ws-other.txt"
+    cat "$work/$ws-other-$reps.txt"
     echo '```'
   done
 } >"$report"

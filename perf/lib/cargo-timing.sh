@@ -11,7 +11,8 @@ timed_build() {
 }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
-stat_of() { awk -v label="$2" 'index($0, label) == 1 { v = substr($0, length(label) + 1); gsub(/^ +/, "", v); split(v, f, " "); print f[1]; exit }' "$1"; }
+# A counter the stats leave out (as they do per-language lines at zero) reads as 0.
+stat_of() { awk -v label="$2" 'index($0, label) == 1 { v = substr($0, length(label) + 1); gsub(/^ +/, "", v); split(v, f, " "); print f[1]; found = 1; exit } END { if (!found) print 0 }' "$1"; }
 
 declare -A times
 add() { times[$1]="${times[$1]:-} $2"; }
