@@ -25,6 +25,8 @@ internal static class DaemonHost
         if (settings.Socket is { } socket)
         {
             ListenerSetup.PrepareSocket(socket);
+            // No live daemon serves the main socket, so a fast-path socket beside it is stale.
+            File.Delete(FastPathProtocol.SocketFor(socket));
         }
         // Stopping unlinks the sockets: .NET removes the file a Unix socket was bound to when it is disposed.
         return await ServeAsync(settings, directoryLock).ConfigureAwait(false);
@@ -43,7 +45,9 @@ internal static class DaemonHost
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         LoggingSetup.Configure(builder.Logging, settings);
-        builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, settings));
+        // The fast path carries no credentials, so it only exists where the socket's mode is the guard.
+        var fastPath = settings.Socket is not null && tokens is null;
+        builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, settings, fastPath));
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = ListenerSetup.MaxMessageBytes;
@@ -87,15 +91,12 @@ internal static class DaemonHost
         builder.Services.AddSingleton<ManifestWrites>();
         builder.Services.AddSingleton<EntryWrites>();
         builder.Services.AddSingleton<StatsSnapshot>();
-        if (settings.Socket is { } mainSocket && tokens is null)
+        if (fastPath)
         {
-            // The fast path carries no credentials, so it only exists where the socket's mode is the guard.
             builder.Services.AddSingleton<LocalFileBlobs>();
             builder.Services.AddSingleton<DeferredCompileStores>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<DeferredCompileStores>());
             builder.Services.AddSingleton<FastPathDispatcher>();
-            builder.Services.AddHostedService(sp => new FastPathServer(
-                FastPathProtocol.SocketFor(mainSocket), sp.GetRequiredService<FastPathDispatcher>(), sp.GetRequiredService<ILogger<FastPathServer>>()));
         }
         builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));
         builder.Services.AddHostedService<BuildReportFlusher>();
@@ -136,6 +137,10 @@ internal static class DaemonHost
         if (settings.Socket is { } boundSocket)
         {
             ListenerSetup.RestrictSocket(boundSocket);
+            if (fastPath)
+            {
+                ListenerSetup.RestrictSocket(FastPathProtocol.SocketFor(boundSocket));
+            }
         }
         // Listen first, then recover: probes see a live, not-yet-ready daemon instead of a dead port,
         // and calls made meanwhile get UNAVAILABLE (the client then compiles without the cache).

@@ -2,16 +2,20 @@ using System.Net;
 using System.Net.Sockets;
 using CacheFarm.Daemon.Configuration;
 using CacheFarm.Daemon.Security;
+using CacheFarm.Daemon.Services.FastPath;
+using CacheFarm.Protos.Wire;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CacheFarm.Daemon.Hosting;
 
-/// <summary>Kestrel endpoints (Unix socket and loopback TCP, HTTP/2 only) and the limits tuned for large blob streams.</summary>
+/// <summary>Kestrel endpoints (Unix socket and loopback TCP, HTTP/2 only; the fast path's socket) and the limits tuned for large blob streams.</summary>
 internal static class ListenerSetup
 {
     public const int MaxMessageBytes = 16 << 20;
 
-    public static void Configure(KestrelServerOptions kestrel, DaemonSettings settings)
+    public static void Configure(KestrelServerOptions kestrel, DaemonSettings settings, bool fastPath)
     {
         var http2 = kestrel.Limits.Http2;
         http2.InitialConnectionWindowSize = 16 << 20;
@@ -23,6 +27,10 @@ internal static class ListenerSetup
         if (settings.Socket is { } socket)
         {
             kestrel.ListenUnixSocket(socket, o => o.Protocols = HttpProtocols.Http2);
+            if (fastPath)
+            {
+                kestrel.ListenUnixSocket(FastPathProtocol.SocketFor(socket), o => o.UseConnectionHandler<FastPathConnectionHandler>());
+            }
         }
         if (settings.Listen is { } listen)
         {
