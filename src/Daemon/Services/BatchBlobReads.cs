@@ -27,7 +27,7 @@ public sealed class BatchBlobReads(ICacheStore store, RequestCounters counters, 
                 item.Status = ItemStatuses.Of(StatusCode.ResourceExhausted, $"batch answers are limited to {MaxBatchBytes} bytes; use ReadBlob");
                 continue;
             }
-            Interlocked.Increment(ref counters.BlobReads);
+            Interlocked.Increment(ref counters[RequestCounter.BlobReads]);
             var data = await ReadWholeAsync(ns, digest, cancellationToken).ConfigureAwait(false);
             metrics.RecordLookup("blob", ns, data is not null);
             if (data is null)
@@ -38,8 +38,8 @@ public sealed class BatchBlobReads(ICacheStore store, RequestCounters counters, 
             budget -= data.Length;
             item.Data = UnsafeByteOperations.UnsafeWrap(data);
             item.Status = ItemStatuses.Ok;
-            Interlocked.Increment(ref counters.BlobReadHits);
-            Interlocked.Add(ref counters.BytesRead, data.Length);
+            Interlocked.Increment(ref counters[RequestCounter.BlobReadHits]);
+            Interlocked.Add(ref counters[RequestCounter.BytesRead], data.Length);
         }
         return response;
     }

@@ -24,7 +24,7 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
         {
             throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is past the end of a {digest.Size}-byte blob"));
         }
-        Interlocked.Increment(ref counters.BlobReads);
+        Interlocked.Increment(ref counters[RequestCounter.BlobReads]);
         var reader = await store.OpenBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false);
         metrics.RecordLookup("blob", ns, reader is not null);
         if (reader is null)
@@ -48,8 +48,8 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
             // Before the first byte this is an ordinary miss; after it the client must discard what it got.
             throw sent == 0 ? NotFound(digest) : new RpcException(new Status(StatusCode.DataLoss, e.Message));
         }
-        Interlocked.Increment(ref counters.BlobReadHits);
-        Interlocked.Add(ref counters.BytesRead, sent);
+        Interlocked.Increment(ref counters[RequestCounter.BlobReadHits]);
+        Interlocked.Add(ref counters[RequestCounter.BytesRead], sent);
     }
 
     public override async Task<WriteBlobResponse> WriteBlob(IAsyncStreamReader<WriteBlobFrame> requestStream, ServerCallContext context)

@@ -17,18 +17,18 @@ public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, Re
             var outcome = await new VerifiedUpload(store, writeLocks, ns, digest).RunAsync(frames, cancellationToken).ConfigureAwait(false);
             if (outcome == UploadOutcome.AlreadyPresent)
             {
-                Interlocked.Increment(ref counters.BlobWritesDeduplicated);
+                Interlocked.Increment(ref counters[RequestCounter.BlobWritesDeduplicated]);
             }
             else
             {
-                Interlocked.Increment(ref counters.BlobWrites);
-                Interlocked.Add(ref counters.BytesWritten, digest.Size);
+                Interlocked.Increment(ref counters[RequestCounter.BlobWrites]);
+                Interlocked.Add(ref counters[RequestCounter.BytesWritten], digest.Size);
             }
             return outcome;
         }
         catch (RpcException)
         {
-            Interlocked.Increment(ref counters.BlobWriteRejections);
+            Interlocked.Increment(ref counters[RequestCounter.BlobWriteRejections]);
             throw;
         }
     }
@@ -49,7 +49,7 @@ public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, Re
             if (!ContentDigest.TryParse(item.Digest, out var digest, out var error, $"items[{i}].digest"))
             {
                 result.Status = ItemStatuses.Of(StatusCode.InvalidArgument, error);
-                Interlocked.Increment(ref counters.BlobWriteRejections);
+                Interlocked.Increment(ref counters[RequestCounter.BlobWriteRejections]);
                 continue;
             }
             try

@@ -12,7 +12,7 @@ public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, Re
     /// <summary>The entry for a key, or NOT_FOUND when there is none or one of its outputs is gone.</summary>
     public async Task<Entry> GetCompleteAsync(NamespaceId ns, byte[] key, string keyText, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref counters.EntryGets);
+        Interlocked.Increment(ref counters[RequestCounter.EntryGets]);
         await pending.WaitAsync(ns, key, cancellationToken).ConfigureAwait(false);
         var entry = await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
         if (entry is null)
@@ -26,12 +26,12 @@ public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, Re
             if (!ContentDigest.TryParse(output.Digest, out var digest, out _)
                 || !await store.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false))
             {
-                Interlocked.Increment(ref counters.EntryIncomplete);
+                Interlocked.Increment(ref counters[RequestCounter.EntryIncomplete]);
                 metrics.RecordLookup("entry", ns, hit: false);
                 throw new RpcException(new Status(StatusCode.NotFound, $"entry for key {keyText} is incomplete: output '{output.Path}' was evicted"));
             }
         }
-        Interlocked.Increment(ref counters.EntryHits);
+        Interlocked.Increment(ref counters[RequestCounter.EntryHits]);
         metrics.RecordLookup("entry", ns, hit: true);
         return entry;
     }

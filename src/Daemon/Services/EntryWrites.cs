@@ -44,7 +44,7 @@ public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, Req
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
         }
-        Interlocked.Increment(ref counters.EntryPuts);
+        Interlocked.Increment(ref counters[RequestCounter.EntryPuts]);
     }
 
     /// <summary>Refuses an entry that could never be stored: too many outputs, unsafe paths or malformed digests.</summary>

@@ -14,7 +14,7 @@ public sealed class MissingBlobs(ICacheStore store, RequestCounters counters)
         {
             throw RequestArguments.Invalid($"digests: at most {MaxDigestsPerRequest} per request, got {digests.Count}");
         }
-        Interlocked.Increment(ref counters.FindMissingCalls);
+        Interlocked.Increment(ref counters[RequestCounter.FindMissingCalls]);
         var response = new FindMissingBlobsResponse();
         for (var i = 0; i < digests.Count; i++)
         {

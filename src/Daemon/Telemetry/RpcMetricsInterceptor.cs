@@ -67,7 +67,7 @@ public sealed class RpcMetricsInterceptor(CacheMetrics metrics, RequestCounters 
     private void End(ServerCallContext context, long start, StatusCode status)
     {
         var elapsed = Stopwatch.GetElapsedTime(start);
-        Interlocked.Increment(ref counters.Rpcs);
+        Interlocked.Increment(ref counters[RequestCounter.Rpcs]);
         var method = MethodLabel(context.Method);
         metrics.RecordRpc(method, status, elapsed.TotalSeconds);
         accessLog.Write(method, status, elapsed, context.Peer);

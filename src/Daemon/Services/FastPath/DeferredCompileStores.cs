@@ -55,7 +55,7 @@ internal sealed class DeferredCompileStores(
                 job.Done.TrySetResult();
                 throw;
             }
-            Interlocked.Increment(ref counters.DeferredStores);
+            Interlocked.Increment(ref counters[RequestCounter.DeferredStores]);
             Interlocked.Increment(ref counters.DeferredStoresQueued);
             _pacing.Arrived();
         }
@@ -97,13 +97,13 @@ internal sealed class DeferredCompileStores(
             }
             catch (RpcException e)
             {
-                Interlocked.Increment(ref counters.DeferredStoreFailures);
+                Interlocked.Increment(ref counters[RequestCounter.DeferredStoreFailures]);
                 logger.LogWarning("a handed-over compile was not stored: {Reason}", e.Status.Detail);
             }
             catch (Exception e) when (e is IOException or StorageFullException or InvalidOperationException)
             {
                 // Whatever one compile's store runs into, the queue behind it still gets stored.
-                Interlocked.Increment(ref counters.DeferredStoreFailures);
+                Interlocked.Increment(ref counters[RequestCounter.DeferredStoreFailures]);
                 logger.LogWarning(e, "a handed-over compile was not stored");
             }
             finally

@@ -56,7 +56,7 @@ internal sealed class FastPathDispatcher(EntryReads entries, EntryWrites entryWr
         finally
         {
             idle.Leave();
-            Interlocked.Increment(ref counters.Rpcs);
+            Interlocked.Increment(ref counters[RequestCounter.Rpcs]);
             metrics.RecordRpc(MethodName(op), status, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
     }

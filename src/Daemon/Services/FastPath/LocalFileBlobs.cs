@@ -27,7 +27,7 @@ internal sealed class LocalFileBlobs(ICacheStore store, BlobUploads uploads, Req
     {
         var digest = RequestArguments.Digest(request.Digest);
         var path = ClientFiles.AbsolutePath(request.Path);
-        Interlocked.Increment(ref counters.BlobReads);
+        Interlocked.Increment(ref counters[RequestCounter.BlobReads]);
         var reader = await store.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         metrics.RecordLookup("blob", ns, reader is not null);
         if (reader is null)
@@ -82,8 +82,8 @@ internal sealed class LocalFileBlobs(ICacheStore store, BlobUploads uploads, Req
                 File.Delete(path);
             }
         }
-        Interlocked.Increment(ref counters.BlobReadHits);
-        Interlocked.Add(ref counters.BytesRead, digest.Size);
+        Interlocked.Increment(ref counters[RequestCounter.BlobReadHits]);
+        Interlocked.Add(ref counters[RequestCounter.BytesRead], digest.Size);
         return new FileBlobResponse();
     }
 

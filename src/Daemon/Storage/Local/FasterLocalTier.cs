@@ -46,20 +46,20 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
     {
         if (digest.IsEmptyBlob)
         {
-            Interlocked.Increment(ref _counters.BlobHits);
+            Interlocked.Increment(ref _counters[TierCounter.BlobHits]);
             return new FasterBlobReader(this, ns, digest, new BlobManifest(0, 0, FasterLayout.ChunkPayload, 0), long.MaxValue);
         }
         var timer = TierTelemetry.Start("local", "open_blob");
         var (manifest, address) = await ReadManifestAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         if (manifest is null)
         {
-            Interlocked.Increment(ref _counters.BlobMisses);
+            Interlocked.Increment(ref _counters[TierCounter.BlobMisses]);
             timer.End("miss");
             return null;
         }
         timer.End("hit");
-        Interlocked.Increment(ref _counters.BlobHits);
-        Interlocked.Add(ref _counters.BytesRead, manifest.Value.Size);
+        Interlocked.Increment(ref _counters[TierCounter.BlobHits]);
+        Interlocked.Add(ref _counters[TierCounter.BytesRead], manifest.Value.Size);
         return new FasterBlobReader(this, ns, digest, manifest.Value, address);
     }
 
@@ -68,7 +68,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         if (digest.Size > MaxBlobSize)
         {
             throw new StorageFullException(
-                $"blob of {digest.Size} bytes exceeds the local tier's limit of {MaxBlobSize} bytes (45% of its {_options.Capacity}-byte capacity)");
+                $"blob of {digest.Size} bytes exceeds the local tier's limit of {MaxBlobSize} bytes (for its {_options.Capacity}-byte capacity)");
         }
         Capacity.EnsureDiskRoom(digest.Size);
         return ValueTask.FromResult<IBlobWriter>(new FasterBlobWriter(this, ns, digest));
@@ -82,14 +82,14 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         using var memory = record.Memory;
         if (!record.Found)
         {
-            Interlocked.Increment(ref _counters.EntryMisses);
+            Interlocked.Increment(ref _counters[TierCounter.EntryMisses]);
             timer.End("miss");
             return null;
         }
-        if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload) || !TryParseEntry(payload, out var entry))
+        if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload) || !StoredEntry.TryParse(payload, out var entry))
         {
-            Interlocked.Increment(ref _counters.CorruptReads);
-            Interlocked.Increment(ref _counters.EntryMisses);
+            Interlocked.Increment(ref _counters[TierCounter.CorruptReads]);
+            Interlocked.Increment(ref _counters[TierCounter.EntryMisses]);
             Store.Delete(recordKey);
             timer.End("error");
             return null;
@@ -99,7 +99,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
             await Store.UpsertAsync(recordKey, memory!.Memory[..record.Length], cancellationToken).ConfigureAwait(false);
             Capacity.EvictIfNeeded();
         }
-        Interlocked.Increment(ref _counters.EntryHits);
+        Interlocked.Increment(ref _counters[TierCounter.EntryHits]);
         timer.End("hit");
         return entry;
     }
@@ -161,15 +161,15 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
     {
         if (corrupt)
         {
-            Interlocked.Increment(ref _counters.CorruptReads);
+            Interlocked.Increment(ref _counters[TierCounter.CorruptReads]);
         }
         Store.Delete(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash));
     }
 
     internal void CountWrite(long bytes)
     {
-        Interlocked.Increment(ref _counters.Writes);
-        Interlocked.Add(ref _counters.BytesWritten, bytes);
+        Interlocked.Increment(ref _counters[TierCounter.Writes]);
+        Interlocked.Add(ref _counters[TierCounter.BytesWritten], bytes);
     }
 
     private async ValueTask<(BlobManifest? Manifest, long Address)> ReadManifestAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
@@ -188,20 +188,6 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         // A request naming the right hash with the wrong size is a miss; the stored blob stays.
         // Chunks precede their manifest in the log, so FIFO eviction takes them first.
         return manifest.Size == digest.Size && Capacity.IsLive(manifest.OldestChunkAddress) ? (manifest, record.Address) : (null, 0);
-    }
-
-    private static bool TryParseEntry(ReadOnlySpan<byte> payload, out Entry entry)
-    {
-        try
-        {
-            entry = Entry.Parser.ParseFrom(payload);
-            return true;
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            entry = new Entry();
-            return false;
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -33,8 +33,8 @@ internal sealed class DirectRemoteBlobWriter(GuardedRemoteTier tier, NamespaceId
         _settled = true;
         tier.Succeeded();
         tier.Existence.Record(ns, digest, true);
-        Interlocked.Increment(ref tier.Counters.Writes);
-        Interlocked.Add(ref tier.Counters.BytesWritten, digest.Size);
+        Interlocked.Increment(ref tier.Counters[TierCounter.Writes]);
+        Interlocked.Add(ref tier.Counters[TierCounter.BytesWritten], digest.Size);
     }
 
     private StorageFullException Refused(Exception error)

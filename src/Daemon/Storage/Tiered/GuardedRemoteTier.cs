@@ -69,10 +69,10 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
     {
         if (!Breaker.TryEnter())
         {
-            Interlocked.Increment(ref Counters.SkippedRequests);
+            Interlocked.Increment(ref Counters[TierCounter.SkippedRequests]);
             return false;
         }
-        Interlocked.Increment(ref Counters.Requests);
+        Interlocked.Increment(ref Counters[TierCounter.Requests]);
         return true;
     }
 
@@ -88,11 +88,11 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
     {
         if (error is TimeoutException or OperationCanceledException)
         {
-            Interlocked.Increment(ref Counters.Timeouts);
+            Interlocked.Increment(ref Counters[TierCounter.Timeouts]);
         }
         else
         {
-            Interlocked.Increment(ref Counters.Errors);
+            Interlocked.Increment(ref Counters[TierCounter.Errors]);
         }
         if (Breaker.Failure() is { } backoff)
         {

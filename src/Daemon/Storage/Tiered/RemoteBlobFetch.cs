@@ -47,14 +47,14 @@ internal sealed class RemoteBlobFetch(FasterLocalTier local, BlobWriteLocks writ
         catch (Exception e)
         {
             tier.Failed(e);
-            Interlocked.Increment(ref tier.Counters.BlobMisses);
+            Interlocked.Increment(ref tier.Counters[TierCounter.BlobMisses]);
             return null;
         }
         tier.Succeeded();
-        Interlocked.Increment(ref hit is null ? ref tier.Counters.BlobMisses : ref tier.Counters.BlobHits);
+        Interlocked.Increment(ref hit is null ? ref tier.Counters[TierCounter.BlobMisses] : ref tier.Counters[TierCounter.BlobHits]);
         if (hit is not null)
         {
-            Interlocked.Add(ref tier.Counters.BytesRead, digest.Size);
+            Interlocked.Add(ref tier.Counters[TierCounter.BytesRead], digest.Size);
         }
         tier.Existence.Record(ns, digest, hit is not null);
         return hit;
@@ -216,7 +216,7 @@ internal sealed class RemoteBlobFetch(FasterLocalTier local, BlobWriteLocks writ
 
     private static async Task CountCorruptAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest)
     {
-        Interlocked.Increment(ref tier.Counters.CorruptReads);
+        Interlocked.Increment(ref tier.Counters[TierCounter.CorruptReads]);
         tier.Existence.Forget(ns, digest);
         if (tier.CanWrite)
         {

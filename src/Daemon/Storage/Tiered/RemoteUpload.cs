@@ -30,7 +30,7 @@ internal sealed class RemoteUpload(GuardedRemoteTier target, FasterLocalTier loc
             target.Existence.Record(job.Ns, job.Digest, present.Value);
             if (present.Value)
             {
-                Interlocked.Increment(ref target.Counters.DeduplicatedWrites);
+                Interlocked.Increment(ref target.Counters[TierCounter.DeduplicatedWrites]);
                 return true;
             }
         }
@@ -104,11 +104,11 @@ internal sealed class RemoteUpload(GuardedRemoteTier target, FasterLocalTier loc
         {
             return;
         }
-        Interlocked.Increment(ref target.Counters.Writes);
-        Interlocked.Add(ref target.Counters.BytesWritten, bytes);
+        Interlocked.Increment(ref target.Counters[TierCounter.Writes]);
+        Interlocked.Add(ref target.Counters[TierCounter.BytesWritten], bytes);
         if (job.IsBackfill)
         {
-            Interlocked.Increment(ref target.Counters.Backfills);
+            Interlocked.Increment(ref target.Counters[TierCounter.Backfills]);
         }
     }
 }

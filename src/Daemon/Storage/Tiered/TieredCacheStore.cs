@@ -118,17 +118,17 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
             var envelope = await remote.RunAsync((ns, key), static (tier, s, ct) => tier.GetEntryAsync(s.ns, s.key, ct), null, cancellationToken).ConfigureAwait(false);
             if (envelope is null)
             {
-                Interlocked.Increment(ref remote.Counters.EntryMisses);
+                Interlocked.Increment(ref remote.Counters[TierCounter.EntryMisses]);
                 continue;
             }
-            if (!EntryEnvelope.TryUnwrap(envelope, out var payload) || !TryParseEntry(payload, out entry))
+            if (!EntryEnvelope.TryUnwrap(envelope, out var payload) || !StoredEntry.TryParse(payload.Span, out entry))
             {
-                Interlocked.Increment(ref remote.Counters.CorruptReads);
-                Interlocked.Increment(ref remote.Counters.EntryMisses);
+                Interlocked.Increment(ref remote.Counters[TierCounter.CorruptReads]);
+                Interlocked.Increment(ref remote.Counters[TierCounter.EntryMisses]);
                 continue;
             }
-            Interlocked.Increment(ref remote.Counters.EntryHits);
-            Interlocked.Add(ref remote.Counters.BytesRead, envelope.Length);
+            Interlocked.Increment(ref remote.Counters[TierCounter.EntryHits]);
+            Interlocked.Add(ref remote.Counters[TierCounter.BytesRead], envelope.Length);
             BackfillEntry(i, ns, key.ToArray(), entry, envelope);
             return entry;
         }
@@ -244,20 +244,6 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         for (var i = 0; i < hitTier; i++)
         {
             _queues[i]?.TryEnqueue(WriteBehindJob.Entry(ns, key, envelope, isBackfill: true));
-        }
-    }
-
-    private static bool TryParseEntry(ReadOnlyMemory<byte> payload, out Entry entry)
-    {
-        try
-        {
-            entry = Entry.Parser.ParseFrom(payload.Span);
-            return true;
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            entry = new Entry();
-            return false;
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class WriteBehindQueue : IAsyncDisposable
     {
         if (!_pending.TryAdd(job.Key, 0))
         {
-            Interlocked.Increment(ref _target.Counters.DeduplicatedWrites);
+            Interlocked.Increment(ref _target.Counters[TierCounter.DeduplicatedWrites]);
             job.Dispose();
             return false;
         }
@@ -49,7 +49,7 @@ internal sealed class WriteBehindQueue : IAsyncDisposable
         {
             Interlocked.Add(ref _heldBytes, -held);
             _pending.TryRemove(job.Key, out _);
-            Interlocked.Increment(ref _target.Counters.DroppedWrites);
+            Interlocked.Increment(ref _target.Counters[TierCounter.DroppedWrites]);
             job.Dispose();
             return false;
         }
@@ -66,7 +66,7 @@ internal sealed class WriteBehindQueue : IAsyncDisposable
                 {
                     if (!await _upload.RunAsync(job, _stopping.Token).ConfigureAwait(false))
                     {
-                        Interlocked.Increment(ref _target.Counters.DroppedWrites);
+                        Interlocked.Increment(ref _target.Counters[TierCounter.DroppedWrites]);
                     }
                 }
                 finally
