@@ -73,7 +73,7 @@ public static class AdminCommands
             var idle = env("CACHEFARM_IDLE_TIMEOUT") is { } seconds && long.TryParse(seconds, out var s) ? TimeSpan.FromSeconds(s) : TimeSpan.Zero;
             await DaemonLauncher.StartAsync(client, idle, TimeSpan.FromSeconds(30), env, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e)
+        catch (DaemonStartException e)
         {
             return Fail(e.Message);
         }

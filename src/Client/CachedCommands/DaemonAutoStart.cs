@@ -15,7 +15,7 @@ public static class DaemonAutoStart
     private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FailureMemory = TimeSpan.FromSeconds(30);
 
-    /// <exception cref="InvalidOperationException">The daemon could not be started; the message says why.</exception>
+    /// <exception cref="DaemonStartException">The daemon could not be started; the message says why.</exception>
     public static async Task EnsureRunningAsync(CacheClient client, Func<string, string?> env, CancellationToken cancellationToken)
     {
         var dataDirectory = client.Endpoint.DataDirectory;
@@ -23,7 +23,7 @@ public static class DaemonAutoStart
         var failedMarker = Path.Combine(dataDirectory, "autostart.failed");
         if (File.Exists(failedMarker) && DateTime.UtcNow - File.GetLastWriteTimeUtc(failedMarker) < FailureMemory)
         {
-            throw new InvalidOperationException("cachefarmd failed to start moments ago; not retrying yet (" + File.ReadAllText(failedMarker).Trim() + ")");
+            throw new DaemonStartException("cachefarmd failed to start moments ago; not retrying yet (" + File.ReadAllText(failedMarker).Trim() + ")");
         }
         using var held = await AcquireLockAsync(Path.Combine(dataDirectory, "autostart.lock"), cancellationToken).ConfigureAwait(false);
         if (await DaemonLauncher.IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
@@ -35,7 +35,7 @@ public static class DaemonAutoStart
             var idle = long.TryParse(env("CACHEFARM_IDLE_TIMEOUT"), out var seconds) ? TimeSpan.FromSeconds(seconds) : DaemonLauncher.DefaultIdleTimeout;
             await DaemonLauncher.StartAsync(client, idle, StartWait, env, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e)
+        catch (DaemonStartException e)
         {
             File.WriteAllText(failedMarker, e.Message + "\n");
             throw;

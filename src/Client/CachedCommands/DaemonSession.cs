@@ -96,7 +96,7 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
     }
 
     private static bool IsCacheFailure(Exception e) =>
-        e is RpcException or OperationCanceledException or HttpRequestException or IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException;
+        e is RpcException or OperationCanceledException or HttpRequestException or IOException or InvalidDataException or DaemonStartException or UnauthorizedAccessException;
 
     private bool MissingLocalSocket() => Endpoint.CanAutoStart && Endpoint.SocketPath is { } socket && !File.Exists(socket);
 

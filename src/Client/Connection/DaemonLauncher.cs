@@ -61,22 +61,22 @@ public static class DaemonLauncher
     }
 
     /// <summary>Starts the daemon for a local endpoint and waits (up to <paramref name="wait"/>) until it is healthy.</summary>
-    /// <exception cref="InvalidOperationException">The daemon could not be found or did not come up; the message says why.</exception>
+    /// <exception cref="DaemonStartException">The daemon could not be found or did not come up; the message says why.</exception>
     public static async Task StartAsync(CacheClient client, TimeSpan idleTimeout, TimeSpan wait, Func<string, string?> env, CancellationToken cancellationToken)
     {
         var endpoint = client.Endpoint;
         if (endpoint.SocketPath is null)
         {
-            throw new InvalidOperationException($"the daemon at {endpoint} is remote; start it there");
+            throw new DaemonStartException($"the daemon at {endpoint} is remote; start it there");
         }
         var daemon = FindDaemonBinary(env)
-            ?? throw new InvalidOperationException("cachefarmd not found: set CACHEFARM_DAEMON or put it next to cachefarm or on PATH");
+            ?? throw new DaemonStartException("cachefarmd not found: set CACHEFARM_DAEMON or put it next to cachefarm or on PATH");
         Directory.CreateDirectory(endpoint.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // A daemon that is shutting down (idle timeout, --stop-server) has let go of its socket but
         // not yet of its data directory.
         if (!await DaemonLockProbe.WaitUntilFreeAsync(endpoint.DataDirectory, wait, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"a cachefarmd that does not answer holds {endpoint.DataDirectory}");
+            throw new DaemonStartException($"a cachefarmd that does not answer holds {endpoint.DataDirectory}");
         }
         var log = Path.Combine(endpoint.DataDirectory, "cachefarmd.log");
         // setsid and the redirections detach the daemon from the build: cargo waits for every holder of
@@ -111,7 +111,7 @@ public static class DaemonLauncher
                 start.Environment[name] = value;
             }
         }
-        using (var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {daemon}"))
+        using (var process = Process.Start(start) ?? throw new DaemonStartException($"could not start {daemon}"))
         {
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < wait)
@@ -123,11 +123,11 @@ public static class DaemonLauncher
                 }
                 if (process.HasExited && !await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
                 {
-                    throw new InvalidOperationException($"cachefarmd exited with code {process.ExitCode}; see {log}");
+                    throw new DaemonStartException($"cachefarmd exited with code {process.ExitCode}; see {log}");
                 }
                 await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
         }
-        throw new InvalidOperationException($"cachefarmd did not become ready within {wait.TotalSeconds:0} s; see {log}");
+        throw new DaemonStartException($"cachefarmd did not become ready within {wait.TotalSeconds:0} s; see {log}");
     }
 }

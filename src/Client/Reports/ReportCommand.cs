@@ -36,7 +36,7 @@ public static class ReportCommand
                 await DaemonAutoStart.EnsureRunningAsync(client, env, cancellationToken).ConfigureAwait(false);
                 reports = await client.GetBuildReportsAsync(limit, prefix, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception again) when (again is RpcException or InvalidOperationException)
+            catch (Exception again) when (again is RpcException or DaemonStartException)
             {
                 return await FailAsync(endpoint, again.Message).ConfigureAwait(false);
             }
