@@ -12,8 +12,6 @@ namespace CacheFarm.Client.CachedCommands;
 /// </summary>
 public static class EntryRestorer
 {
-    private const long BatchBytes = 3 << 20;
-
     /// <summary>Restores every output; returns the bytes downloaded. Throws when a blob is missing or damaged.</summary>
     public static async Task<long> RestoreAsync(CacheClient client, Entry entry, string outputDirectory, CheckoutRoots roots, FileDigestMemo digests, CancellationToken cancellationToken)
     {
@@ -38,7 +36,7 @@ public static class EntryRestorer
                 Directory.CreateDirectory(dir);
             }
             var small = outputs.Where(o => o.Digest.Size <= ProducedOutput.InlineLimit).ToList();
-            foreach (var batch in Batches(small))
+            foreach (var batch in BlobBatches.Split(small, o => o.Digest.Size))
             {
                 var blobs = await client.BatchReadAsync([.. batch.Select(o => o.Digest).Distinct()], cancellationToken).ConfigureAwait(false);
                 foreach (var o in batch)
@@ -92,29 +90,6 @@ public static class EntryRestorer
     {
         File.WriteAllBytes(path, data);
         File.SetUnixFileMode(path, OutputFileMode.Of(executable));
-    }
-
-    // The daemon answers BatchReadBlobs with at most 4 MiB; stay under that.
-    private static IEnumerable<List<PendingOutput>> Batches(
-        List<PendingOutput> items)
-    {
-        var batch = new List<PendingOutput>();
-        long size = 0;
-        foreach (var item in items)
-        {
-            if (batch.Count > 0 && size + item.Digest.Size > BatchBytes)
-            {
-                yield return batch;
-                batch = [];
-                size = 0;
-            }
-            batch.Add(item);
-            size += item.Digest.Size;
-        }
-        if (batch.Count > 0)
-        {
-            yield return batch;
-        }
     }
 
     private static void TryDelete(string path)

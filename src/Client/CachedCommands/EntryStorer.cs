@@ -15,8 +15,6 @@ namespace CacheFarm.Client.CachedCommands;
 /// </summary>
 public static class EntryStorer
 {
-    private const long BatchBytes = 3 << 20;
-
     // Normalized outputs (dep-info, small texts), the only bytes sent along, are a few KiB; the daemon keeps them in memory until it stores the compile.
     private const long HandOverInlineBytes = 1 << 20;
 
@@ -72,23 +70,10 @@ public static class EntryStorer
             .ToHashSet();
         var toSend = outputs.Where(o => missing.Contains(o.Digest)).DistinctBy(o => o.Digest).ToList();
         long uploaded = 0;
-        var batch = new List<(ContentDigest, ReadOnlyMemory<byte>)>();
-        long batchSize = 0;
-        foreach (var output in toSend.Where(o => o.Content is not null))
+        foreach (var batch in BlobBatches.Split(toSend.Where(o => o.Content is not null), o => o.Digest.Size))
         {
-            if (batch.Count > 0 && batchSize + output.Digest.Size > BatchBytes)
-            {
-                await SendBatchAsync(client, batch, cancellationToken).ConfigureAwait(false);
-                batch.Clear();
-                batchSize = 0;
-            }
-            batch.Add((output.Digest, output.Content!));
-            batchSize += output.Digest.Size;
-            uploaded += output.Digest.Size;
-        }
-        if (batch.Count > 0)
-        {
-            await SendBatchAsync(client, batch, cancellationToken).ConfigureAwait(false);
+            await SendBatchAsync(client, [.. batch.Select(o => (o.Digest, (ReadOnlyMemory<byte>)o.Content!))], cancellationToken).ConfigureAwait(false);
+            uploaded += batch.Sum(o => o.Digest.Size);
         }
         foreach (var output in toSend.Where(o => o.Content is null))
         {

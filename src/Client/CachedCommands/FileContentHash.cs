@@ -11,13 +11,14 @@ public static class FileContentHash
 {
     private const int ChunkBytes = 1 << 20;
 
-    public static ContentDigest Compute(string path)
+    /// <param name="observe">Also sees every chunk hashed, so a caller that scans the bytes reads the file only once.</param>
+    public static ContentDigest Compute(string path, Action<ReadOnlySpan<byte>>? observe = null)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
-        return Compute(handle);
+        return Compute(handle, observe);
     }
 
-    public static ContentDigest Compute(SafeFileHandle handle)
+    public static ContentDigest Compute(SafeFileHandle handle, Action<ReadOnlySpan<byte>>? observe = null)
     {
         var length = RandomAccess.GetLength(handle);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkBytes, Math.Max(length, 1)));
@@ -29,6 +30,7 @@ public static class FileContentHash
             while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
             {
                 hash.Append(buffer.AsSpan(0, read));
+                observe?.Invoke(buffer.AsSpan(0, read));
                 offset += read;
             }
             return ContentDigest.FromHash(hash.GetHashAndReset(), offset);

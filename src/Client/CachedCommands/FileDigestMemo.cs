@@ -52,6 +52,5 @@ public sealed class FileDigestMemo(string memoDirectory)
         }
     }
 
-    private string MemoPath(string path) =>
-        Path.Combine(_directory, Convert.ToHexStringLower(Sha256Accumulator.HashData(Encoding.UTF8.GetBytes(path)).AsSpan(0, 16)));
+    private string MemoPath(string path) => MemoFile.PathFor(_directory, path);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using CacheFarm.Client.Wrapper;
 
@@ -48,6 +49,9 @@ public readonly partial record struct FileStamp(long Size, long MtimeNs, long Ct
 
     /// <summary>True when the file's contents were written at or after <paramref name="sinceNs"/> (mtime only: a chmod does not count).</summary>
     public bool WrittenSince(long sinceNs) => MtimeNs >= sinceNs - 5_000_000;
+
+    /// <summary>The fields <see cref="SameVersion"/> compares, as the memo files write them.</summary>
+    public string VersionText => string.Create(CultureInfo.InvariantCulture, $"{Size} {MtimeNs} {CtimeNs} {Inode} {Device}");
 
     public bool SameVersion(FileStamp other) =>
         Size == other.Size && MtimeNs == other.MtimeNs && CtimeNs == other.CtimeNs && Inode == other.Inode && Device == other.Device;

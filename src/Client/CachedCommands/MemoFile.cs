@@ -1,10 +1,15 @@
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.CachedCommands;
 
 /// <summary>Small files under the data directory that several rustc wrappers may write at once: replaced whole, by rename.</summary>
 public static class MemoFile
 {
+    /// <summary>The memo file for <paramref name="key"/> in <paramref name="directory"/>, named by a hash so any key makes a short, safe name.</summary>
+    public static string PathFor(string directory, string key) =>
+        Path.Combine(directory, Convert.ToHexStringLower(Sha256Accumulator.HashData(System.Text.Encoding.UTF8.GetBytes(key)).AsSpan(0, 16)));
+
     public static string? TryRead(string path)
     {
         try

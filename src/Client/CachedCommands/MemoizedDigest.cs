@@ -8,7 +8,7 @@ namespace CacheFarm.Client.CachedCommands;
 public readonly record struct MemoizedDigest(FileStamp Stamp, ContentDigest Digest)
 {
     public string ToLine() => string.Create(CultureInfo.InvariantCulture,
-        $"{Stamp.Size} {Stamp.MtimeNs} {Stamp.CtimeNs} {Stamp.Inode} {Stamp.Device} {Stamp.Mode} {Digest.Hex}");
+        $"{Stamp.VersionText} {Stamp.Mode} {Digest.Hex}");
 
     public static bool TryParse(ReadOnlySpan<char> line, out MemoizedDigest memo)
     {

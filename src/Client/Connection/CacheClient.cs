@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Grpc.Core;
@@ -165,7 +166,7 @@ public sealed class CacheClient : IDisposable
     /// <summary>Hashes and uploads a file; returns its digest.</summary>
     public async Task<ContentDigest> UploadFileAsync(string path, CancellationToken cancellationToken)
     {
-        var digest = await FileDigest.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
+        var digest = FileContentHash.Compute(path);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
         await UploadAsync(digest, file, cancellationToken).ConfigureAwait(false);
         return digest;

@@ -22,8 +22,8 @@ public static class LinkerIdentity
             return "missing:" + linker;
         }
         var program = RequestedProgram(args);
-        var memoPath = Path.Combine(memoDirectory, "linkers", Convert.ToHexStringLower(Sha256Accumulator.HashData(Encoding.UTF8.GetBytes(resolved + "\n" + program)).AsSpan(0, 16)));
-        var stampLine = string.Create(CultureInfo.InvariantCulture, $"{stamp.Size} {stamp.MtimeNs} {stamp.CtimeNs} {stamp.Inode} {stamp.Device}");
+        var memoPath = MemoFile.PathFor(Path.Combine(memoDirectory, "linkers"), resolved + "\n" + program);
+        var stampLine = stamp.VersionText;
         string driver, programPath;
         if (MemoFile.TryRead(memoPath)?.Split('\n') is [var remembered, var rememberedDriver, var rememberedProgram, ..] && remembered == stampLine)
         {

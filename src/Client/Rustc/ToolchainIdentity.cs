@@ -8,7 +8,8 @@ namespace CacheFarm.Client.Rustc;
 /// <summary>
 /// What a rustc toolchain contributes to cache keys: its <c>rustc -vV</c> text and a digest of the sysroot's
 /// shared libraries and linker binaries. Computed once per toolchain and remembered by the rustc binary's
-/// stamp, so a call costs one stat and one small read.
+/// stamp: a call on a toolchain binary costs one stat and one small read, one behind a rustup proxy also
+/// starts <c>rustc --print sysroot</c> to learn which toolchain the proxy selects.
 /// </summary>
 public sealed record ToolchainIdentity(string RustcPath, string VersionLine, string Host, string Sysroot, string DigestHex)
 {
@@ -28,14 +29,14 @@ public sealed record ToolchainIdentity(string RustcPath, string VersionLine, str
         {
             throw new FileNotFoundException($"rustc not found at {rustc}", rustc);
         }
-        var memoPath = Path.Combine(memoDirectory, "toolchains", Convert.ToHexStringLower(Sha256Accumulator.HashData(Encoding.UTF8.GetBytes(rustc)).AsSpan(0, 16)));
+        var memoPath = MemoFile.PathFor(Path.Combine(memoDirectory, "toolchains"), rustc);
         if (MemoFile.TryRead(memoPath) is { } text && TryParseMemo(text, rustc, stamp) is { } remembered)
         {
             return remembered;
         }
         var identity = await ComputeAsync(rustc, cancellationToken).ConfigureAwait(false);
         MemoFile.TryWrite(memoPath, string.Join('\n',
-            StampLine(stamp), identity.DigestHex, identity.VersionLine, identity.Host, identity.Sysroot) + "\n");
+            stamp.VersionText, identity.DigestHex, identity.VersionLine, identity.Host, identity.Sysroot) + "\n");
         return identity;
     }
 
@@ -45,7 +46,7 @@ public sealed record ToolchainIdentity(string RustcPath, string VersionLine, str
         var sysrootProbe = await CapturedProcess.RunAsync(rustc, ["--print", "sysroot"], null, cancellationToken).ConfigureAwait(false);
         if (verbose.ExitCode != 0 || sysrootProbe.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{rustc} -vV failed: {verbose.Stderr.Trim()}");
+            throw new ToolchainProbeException($"{rustc} -vV failed: {verbose.Stderr.Trim()}");
         }
         var lines = verbose.Stdout.Split('\n', StringSplitOptions.TrimEntries);
         var host = lines.FirstOrDefault(l => l.StartsWith("host: ", StringComparison.Ordinal))?["host: ".Length..] ?? "";
@@ -83,12 +84,11 @@ public sealed record ToolchainIdentity(string RustcPath, string VersionLine, str
         return rustupStamp.Inode == rustcStamp.Inode && rustupStamp.Device == rustcStamp.Device;
     }
 
-    private static string StampLine(FileStamp s) => string.Create(CultureInfo.InvariantCulture, $"{s.Size} {s.MtimeNs} {s.CtimeNs} {s.Inode} {s.Device}");
 
     private static ToolchainIdentity? TryParseMemo(string text, string rustc, FileStamp stamp)
     {
         var lines = text.Split('\n');
-        return lines.Length >= 5 && lines[0] == StampLine(stamp) && lines[1].Length == 64
+        return lines.Length >= 5 && lines[0] == stamp.VersionText && lines[1].Length == 64
             ? new ToolchainIdentity(rustc, lines[2], lines[3], lines[4], lines[1])
             : null;
     }
