@@ -135,7 +135,7 @@ public sealed class LinkerSelectionTests : IDisposable
     private async Task<LinkPlan> PlanAsync(string policy, string[] args)
     {
         var env = new Dictionary<string, string?> { ["PATH"] = RustToolchain.SearchPath, [LinkerPolicy.Variable] = policy };
-        return await LinkerSetup.PlanAsync(RustcArgsParser.Parse(args), name => env.GetValueOrDefault(name), _temp.Path, RustToolchain.Rustc, _temp.Combine("data"), CancellationToken.None);
+        return await LinkerSetup.PlanAsync(RustcArgsParser.Parse(args), name => env.GetValueOrDefault(name), _temp.Path, new ToolchainLookup(RustToolchain.Rustc, _temp.Combine("data", "memo")), _temp.Combine("data"), CancellationToken.None);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -13,7 +13,7 @@ public static class LinkerSetup
 {
     private static readonly string[] ManagedHosts = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
 
-    public static async Task<LinkPlan> PlanAsync(RustcArgs args, Func<string, string?> env, string workingDirectory, string rustc, string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<LinkPlan> PlanAsync(RustcArgs args, Func<string, string?> env, string workingDirectory, ToolchainLookup toolchains, string dataDirectory, CancellationToken cancellationToken)
     {
         // Probes (no input, stdin, --print) link nothing even when they name a linking crate type.
         if (!args.Links || args.Inputs.Count != 1 || args.Inputs[0] == "-" || args.Prints.Count > 0)
@@ -32,7 +32,7 @@ public static class LinkerSetup
         }
         try
         {
-            var toolchain = await ToolchainIdentity.ResolveAsync(rustc, Path.Combine(dataDirectory, "memo"), cancellationToken).ConfigureAwait(false);
+            var toolchain = await toolchains.ResolveAsync(cancellationToken).ConfigureAwait(false);
             if (!ManagedHosts.Contains(toolchain.Host) || (args.Target is { } target && target != toolchain.Host))
             {
                 return LinkPlan.Untouched("", $"not managed for {args.Target ?? toolchain.Host}");
@@ -42,7 +42,10 @@ public static class LinkerSetup
             {
                 return LinkPlan.Untouched("", "no cc on PATH");
             }
-            var shim = Environment.ProcessPath ?? throw new InvalidOperationException("cachefarm's own path is unknown");
+            if (Environment.ProcessPath is not { } shim)
+            {
+                return LinkPlan.Untouched("", "linker setup failed: cachefarm's own path is unknown");
+            }
             var scratch = Path.Combine(dataDirectory, "tmp");
             Directory.CreateDirectory(scratch);
             var timesFile = Path.Combine(scratch, $"link-{Environment.ProcessId}-{Random.Shared.Next():x}.times");
@@ -64,7 +67,7 @@ public static class LinkerSetup
             var context = new LearningContext(dataDirectory, autoCandidates, choice.Candidate);
             return LinkPlan.Timed(choice.Candidate.Display, choice.Reason, choice.Candidate.RustcArgs, shim, driver.Binary.Path, timesFile, trial, context);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolchainProbeException or System.ComponentModel.Win32Exception)
         {
             return LinkPlan.Untouched("", "linker setup failed: " + e.Message);
         }

@@ -25,10 +25,13 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         var (call, firstLevelKey, problem) = await PrepareAsync(cancellationToken).ConfigureAwait(false);
         var manifest = new InputManifest([]);
         var detail = "";
+        // One read of the crate's remembered input digests serves the lookup and, on a miss, the store.
+        InputDigestMemo? inputMemo = null;
+        InputDigestMemo InputMemo(RustcCall c, string key) => inputMemo ??= InputDigestMemo.Load(c.MemoDirectory, key);
         if (call is not null && firstLevelKey is not null && !_settings.Recache)
         {
             var lookupClock = Stopwatch.StartNew();
-            var lookup = await EntryLookup.RunAsync(session, _settings, call, firstLevelKey, invocation.ScratchDirectory, cancellationToken).ConfigureAwait(false);
+            var lookup = await EntryLookup.RunAsync(session, _settings, call, firstLevelKey, InputMemo(call, firstLevelKey), invocation.ScratchDirectory, cancellationToken).ConfigureAwait(false);
             manifest = lookup?.Manifest ?? manifest;
             detail = lookup?.UsedDepInfoPass == true ? "dep-info pass" : "";
             if (lookup?.Hit is { } entry)
@@ -80,7 +83,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
             var writeClock = Stopwatch.StartNew();
             await hashing.ConfigureAwait(false);
             var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
-            var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, manifest, result, compileStart, depInfo, tracer.Read(), session.Endpoint.DataDirectory);
+            var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, InputMemo(call, firstLevelKey), manifest, result, compileStart, depInfo, tracer.Read(), session.Endpoint.DataDirectory);
             if (request is not null)
             {
                 var (stored, bytes) = await session.TryCallAsync(
@@ -149,7 +152,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         try
         {
             var memoDirectory = Path.Combine(session.Endpoint.DataDirectory, "memo");
-            var toolchain = await ToolchainIdentity.ResolveAsync(invocation.RustcPath, memoDirectory, cancellationToken).ConfigureAwait(false);
+            var toolchain = await invocation.Toolchain.ResolveAsync(cancellationToken).ConfigureAwait(false);
             var call = new RustcCall
             {
                 RustcPath = toolchain.RustcPath,
@@ -163,7 +166,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
             };
             return (call, await FirstLevelKey.ComputeAsync(call, cancellationToken).ConfigureAwait(false), null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ToolchainProbeException or System.ComponentModel.Win32Exception)
         {
             return (null, null, "cache key: " + e.Message);
         }

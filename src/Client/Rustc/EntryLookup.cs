@@ -11,9 +11,9 @@ namespace CacheFarm.Client.Rustc;
 /// </summary>
 public static class EntryLookup
 {
-    public static async Task<LookupResult?> RunAsync(DaemonSession session, WrapperSettings settings, RustcCall call, string firstLevelKey, string scratchDirectory, CancellationToken cancellationToken)
+    public static async Task<LookupResult?> RunAsync(DaemonSession session, WrapperSettings settings, RustcCall call, string firstLevelKey, InputDigestMemo inputMemo, string scratchDirectory, CancellationToken cancellationToken)
     {
-        var inputs = new InputFiles(call, InputDigestMemo.Load(call.MemoDirectory, firstLevelKey));
+        var inputs = new InputFiles(call, inputMemo);
         if (ManifestMemo.TryLoad(call.MemoDirectory, firstLevelKey) is { } remembered && inputs.FindMatch(remembered) is { } known)
         {
             var fast = await FetchEntryAsync(session, settings, call, firstLevelKey, known, remembered, false, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);

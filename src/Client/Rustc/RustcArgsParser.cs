@@ -28,6 +28,13 @@ public static class RustcArgsParser
     public static RustcArgs Parse(IReadOnlyList<string> expanded)
     {
         var parsed = new RustcArgs();
+        Append(parsed, expanded);
+        return parsed;
+    }
+
+    /// <summary>Parses arguments that follow those already in <paramref name="parsed"/>, as if they had been on the same command line.</summary>
+    public static void Append(RustcArgs parsed, IReadOnlyList<string> expanded)
+    {
         for (var i = 0; i < expanded.Count && parsed.ParseError is null; i++)
         {
             var arg = expanded[i];
@@ -75,7 +82,6 @@ public static class RustcArgsParser
                 parsed.Options.Add(new RustcOption("<input>", arg));
             }
         }
-        return parsed;
     }
 
     private static string? Next(IReadOnlyList<string> args, ref int i, RustcArgs parsed, string name)

@@ -14,7 +14,7 @@ namespace CacheFarm.Client.Rustc;
 public static class StoreRequestBuilder
 {
     public static (StoreRequest? Request, string Reason) Build(
-        RustcCall call, string firstLevelKey, InputManifest manifest, CompileResult result, long compileStartNs, string depInfoPath, TraceLog trace, string dataDirectory)
+        RustcCall call, string firstLevelKey, InputDigestMemo inputMemo, InputManifest manifest, CompileResult result, long compileStartNs, string depInfoPath, TraceLog trace, string dataDirectory)
     {
         if (!File.Exists(depInfoPath))
         {
@@ -26,16 +26,17 @@ public static class StoreRequestBuilder
             return (null, refusal);
         }
         var files = OutputDiscovery.Find(call.OutputDirectory, call.OutputStem, compileStartNs);
-        if (result.ExitCode == 0 && !files.Exists(f => !f.EndsWith(".d", StringComparison.Ordinal)))
+        if (result.ExitCode == 0 && !files.Exists(f => !ProducedOutput.IsDepInfo(f)))
         {
             return (null, "no outputs found");
         }
         var outputs = files.Select(f => ProducedOutput.Read(f, Path.GetFileName(f), call.Roots, scanForRoots: call.RemapPaths)).ToList();
-        foreach (var output in outputs.Where(o => !o.RelativePath.EndsWith(".d", StringComparison.Ordinal)))
+        foreach (var output in outputs.Where(o => !ProducedOutput.IsDepInfo(o.RelativePath)))
         {
             call.Digests.Remember(output.FullPath, output.Digest);
         }
-        var inputs = new InputFiles(call, InputDigestMemo.Load(call.MemoDirectory, firstLevelKey));
+        // Fresh digests, not the lookup's: a file may have changed between the lookup and the compile.
+        var inputs = new InputFiles(call, inputMemo);
         var candidate = inputs.CandidateFrom(depInfo, compileStartNs, pathDependent: outputs.Exists(o => o.EmbedsRoot));
         if (candidate is null)
         {

@@ -46,12 +46,14 @@ public static class WrapperCommand
                 CompileClassification.NotCacheable("argument parse"), "", null, cancellationToken).ConfigureAwait(false);
         }
         var classification = CompileClassifier.Classify(parsed, settings.CacheIncremental);
-        var link = await LinkerSetup.PlanAsync(parsed, Env, cwd, compiler, DaemonEndpoint.DefaultDataDirectory(Env), cancellationToken).ConfigureAwait(false);
+        var dataDirectory = DaemonEndpoint.DefaultDataDirectory(Env);
+        var toolchain = new ToolchainLookup(compiler, Path.Combine(dataDirectory, "memo"));
+        var link = await LinkerSetup.PlanAsync(parsed, Env, cwd, toolchain, dataDirectory, cancellationToken).ConfigureAwait(false);
         if (link.KeyArgs.Count > 0)
         {
             // The linker choice enters as rustc arguments before the key is computed, so each choice has its own entries.
             originalArgs = [.. originalArgs, .. link.KeyArgs];
-            parsed = RustcArgsParser.Parse(ArgFileExpander.Expand(originalArgs, cwd));
+            RustcArgsParser.Append(parsed, link.KeyArgs);
         }
         var report = ReportContext.Create(parsed, Env, cwd, link, started);
         if (settings.NoCache)
@@ -77,6 +79,7 @@ public static class WrapperCommand
         var invocation = new WrapperInvocation
         {
             RustcPath = compiler,
+            Toolchain = toolchain,
             OriginalArgs = originalArgs,
             Args = parsed,
             WorkingDirectory = cwd,

@@ -9,6 +9,9 @@ public sealed class WrapperInvocation
 {
     public required string RustcPath { get; init; }
 
+    /// <summary>The toolchain identity of <see cref="RustcPath"/>, shared with the linker plan so it is resolved once.</summary>
+    public required ToolchainLookup Toolchain { get; init; }
+
     /// <summary>The arguments after the compiler, exactly as cargo passed them (argfiles not expanded).</summary>
     public required IReadOnlyList<string> OriginalArgs { get; init; }
 

@@ -57,6 +57,21 @@ public sealed class RustcArgsParserTests
     }
 
     [Fact]
+    public void Appended_arguments_parse_as_if_they_were_on_the_same_command_line()
+    {
+        string[] first = ["main.rs", "--crate-type", "bin", "-C", "opt-level=1"];
+        string[] added = ["-C", "link-arg=-fuse-ld=mold", "-Clinker-features=-lld"];
+        var appended = RustcArgsParser.Parse(first);
+
+        RustcArgsParser.Append(appended, added);
+
+        var whole = RustcArgsParser.Parse([.. first, .. added]);
+        Assert.Equal(whole.Options, appended.Options);
+        Assert.Equal(whole.Codegen, appended.Codegen);
+        Assert.Equal(whole.Inputs, appended.Inputs);
+    }
+
+    [Fact]
     public void Reads_externs_with_modifiers_and_without_paths()
     {
         var args = RustcArgsParser.Parse(["lib.rs", "--extern", "serde=/t/libserde.rlib", "--extern", "priv,noprelude:log=/t/liblog.rmeta", "--extern", "proc_macro"]);
