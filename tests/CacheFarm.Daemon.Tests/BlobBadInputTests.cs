@@ -102,8 +102,8 @@ public sealed class BlobBadInputTests(DaemonFixture fixture) : IClassFixture<Dae
         using var cancel = new CancellationTokenSource();
         using (var call = Invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, new CallOptions(cancellationToken: cancel.Token)))
         {
-            await call.RequestStream.WriteAsync(new WriteBlobFrame("", digest, BlobChunk.CopyOf(data.AsSpan(0, 1 << 20))));
-            await call.RequestStream.WriteAsync(new WriteBlobFrame(null, null, BlobChunk.CopyOf(data.AsSpan(1 << 20, 1 << 20))));
+            await call.RequestStream.WriteAsync(new WriteBlobFrame("", digest, PooledChunk.Of(data.AsSpan(0, 1 << 20))));
+            await call.RequestStream.WriteAsync(new WriteBlobFrame(null, null, PooledChunk.Of(data.AsSpan(1 << 20, 1 << 20))));
             await cancel.CancelAsync();
         }
         await Task.Delay(500);

@@ -78,7 +78,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         var data = BlobData.Random(3 << 20, seed: 9);
         var digest = ContentDigest.Of(data).ToProto();
         using var call = daemon.Invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, default);
-        await call.RequestStream.WriteAsync(new WriteBlobFrame("", digest, BlobChunk.CopyOf(data.AsSpan(0, 1 << 20))));
+        await call.RequestStream.WriteAsync(new WriteBlobFrame("", digest, PooledChunk.Of(data.AsSpan(0, 1 << 20))));
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         Assert.Single(await RawBlobCalls.FindMissingAsync(daemon.Invoker, "", digest));
@@ -128,7 +128,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
                 attempted.Add(digest);
                 using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 using var call = invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, new CallOptions(cancellationToken: abort.Token));
-                await call.RequestStream.WriteAsync(new WriteBlobFrame("", digest, BlobChunk.CopyOf(data.AsSpan(0, 50_000))), cancellationToken);
+                await call.RequestStream.WriteAsync(new WriteBlobFrame("", digest, PooledChunk.Of(data.AsSpan(0, 50_000))), cancellationToken);
                 await abort.CancelAsync();
                 break;
             }

@@ -15,7 +15,7 @@ public static class RawBlobCalls
         {
             foreach (var frame in frames)
             {
-                var data = BlobChunk.CopyOf(frame);
+                var data = PooledChunk.Of(frame);
                 await call.RequestStream.WriteAsync(first ? new WriteBlobFrame(@namespace, digest, data) : new WriteBlobFrame(null, null, data), cancellationToken).ConfigureAwait(false);
                 first = false;
             }

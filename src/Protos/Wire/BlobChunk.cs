@@ -35,19 +35,7 @@ public sealed class BlobChunk : IDisposable
     public static BlobChunk FromRented(byte[] rented, int length) =>
         new(rented.AsMemory(0, length), null, rented);
 
-    /// <summary>Copies <paramref name="source"/> into a new pooled chunk.</summary>
-    public static BlobChunk CopyOf(ReadOnlySpan<byte> source)
-    {
-        if (source.IsEmpty)
-        {
-            return Empty;
-        }
-        var rented = ArrayPool<byte>.Shared.Rent(source.Length);
-        source.CopyTo(rented);
-        return FromRented(rented, source.Length);
-    }
-
-    /// <summary>Wraps memory nobody needs to give back (tests, small literals).</summary>
+    /// <summary>Wraps memory nobody needs to give back (a load generator's shared payload).</summary>
     public static BlobChunk Unpooled(ReadOnlyMemory<byte> data) => new(data, null, null);
 
     public void Dispose()

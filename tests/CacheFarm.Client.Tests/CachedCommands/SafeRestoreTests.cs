@@ -49,7 +49,7 @@ public sealed class SafeRestoreTests
     [Fact]
     public async Task PoisonedEntryFromTheDaemonIsRefusedAndNothingIsWrittenOutsideTheTargetDirectory()
     {
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         using var scenario = new KeyScenario();
         var call = await scenario.CallAsync();
         using var client = new CacheClient(DaemonEndpoint.FromEnvironment(name => daemon.Environment.TryGetValue(name, out var v) ? v : null));

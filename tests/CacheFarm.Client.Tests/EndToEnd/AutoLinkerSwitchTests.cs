@@ -56,7 +56,7 @@ public sealed class AutoLinkerSwitchTests
     public async Task A_binary_linked_by_mold_is_linked_again_when_auto_moves_to_lld()
     {
         using var work = new TempDirectory("cf-auto-switch");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var env = new Dictionary<string, string?> { ["CACHEFARM_LINKER"] = "auto" };
         var ws = WriteApp(work.Combine("ws"));
         Learned(daemon.DataDirectory, "mold");

@@ -19,7 +19,7 @@ public sealed class BuildScriptInputTests
     public async Task Changing_a_traced_input_reruns_exactly_that_script(string input)
     {
         using var work = new TempDirectory("cf-bsinput");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var fixture = new ProbeWorkspace(work.Combine("outside"));
         var first = fixture.Write(work.Combine("ws"));
         var env = fixture.Environment;
@@ -46,7 +46,7 @@ public sealed class BuildScriptInputTests
     public async Task A_run_the_tracer_cannot_vouch_for_is_never_stored(string mode, string reason)
     {
         using var work = new TempDirectory("cf-bsrogue");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var fixture = new ProbeWorkspace(work.Combine("outside"));
         var ws = fixture.Write(work.Combine("ws"));
         // The workspace itself is under /tmp: give the build a temp directory of its own, as CI runners do.
@@ -68,7 +68,7 @@ public sealed class BuildScriptInputTests
     public async Task A_failing_script_is_not_stored_and_fails_the_build_as_it_would_uncached()
     {
         using var work = new TempDirectory("cf-bsfail");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var fixture = new ProbeWorkspace(work.Combine("outside"));
         var ws = fixture.Write(work.Combine("ws"));
         var env = new Dictionary<string, string?>(daemon.Environment) { ["PATH"] = RustTools.SearchPath, ["RUSTC_WRAPPER"] = RepoPaths.ClientBinary };

@@ -40,7 +40,7 @@ public sealed class LinkInputsTests
         Assert.Equal(await RunAppAsync(uncached), await RunAppAsync(ws));
     }
 
-    private static async Task<BuildReport> CleanBuildAsync(string ws, DaemonProcess daemon, Dictionary<string, string?> env)
+    private static async Task<BuildReport> CleanBuildAsync(string ws, WrapperDaemon daemon, Dictionary<string, string?> env)
     {
         await CargoBuild.RunAsync(ws, null, null, "clean");
         return await CargoBuild.RunAsync(ws, daemon, env);
@@ -50,7 +50,7 @@ public sealed class LinkInputsTests
     public async Task A_changed_static_library_outside_the_checkout_is_linked_again()
     {
         using var work = new TempDirectory("cf-link-static");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var outside = work.Combine("sdk", "lib");
         var env = new Dictionary<string, string?> { ["RUSTFLAGS"] = "-L native=" + outside };
         var ws = WriteApp(work.Combine("ws"), "#[link(name = \"cfvalue\", kind = \"static\")]");
@@ -69,7 +69,7 @@ public sealed class LinkInputsTests
     public async Task A_changed_response_file_is_linked_again()
     {
         using var work = new TempDirectory("cf-link-rsp");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var outside = work.Combine("sdk");
         await BuildLibraryAsync(outside, "one", 1);
         await BuildLibraryAsync(outside, "two", 2);
@@ -133,7 +133,7 @@ public sealed class LinkInputsTests
     public async Task A_changed_linker_script_in_OUT_DIR_found_through_the_search_path_is_linked_again()
     {
         using var work = new TempDirectory("cf-link-script");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         // rustc's own lld reads a script of assignments alongside its default layout (GNU ld would take it as the whole layout).
         var env = new Dictionary<string, string?> { ["CACHEFARM_LINKER"] = "default" };
         var ws = WriteScriptApp(work.Combine("ws"), "cf_value = cf_value_one;");

@@ -13,7 +13,7 @@ public sealed class ParallelCheckoutsTests
     public async Task Two_checkouts_built_at_once_each_get_their_own_build_script_outputs()
     {
         using var work = new TempDirectory("cf-parallel");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var fixture = new ProbeWorkspace(work.Combine("outside"));
         var env = fixture.Environment;
         var first = fixture.Write(work.Combine("first", "ws"));

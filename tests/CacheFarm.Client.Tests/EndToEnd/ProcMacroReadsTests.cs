@@ -48,7 +48,7 @@ public sealed class ProcMacroReadsTests
     public async Task A_changed_file_a_proc_macro_reads_is_a_miss_and_gives_the_uncached_output()
     {
         using var work = new TempDirectory("cf-macro-file");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var env = new Dictionary<string, string?> { [Variable] = "salted" };
         await CargoBuild.RunAsync(Write(work.Combine("first", "ws"), "hello"), daemon, env);
 
@@ -66,7 +66,7 @@ public sealed class ProcMacroReadsTests
     public async Task A_changed_variable_a_proc_macro_reads_is_a_miss_and_gives_the_uncached_output()
     {
         using var work = new TempDirectory("cf-macro-env");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         await CargoBuild.RunAsync(Write(work.Combine("first", "ws"), "hello"), daemon, new Dictionary<string, string?> { [Variable] = "salted" });
 
         var changedEnv = new Dictionary<string, string?> { [Variable] = "peppered" };
@@ -83,7 +83,7 @@ public sealed class ProcMacroReadsTests
     public async Task An_unchanged_checkout_elsewhere_still_hits_every_crate()
     {
         using var work = new TempDirectory("cf-macro-same");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var env = new Dictionary<string, string?> { [Variable] = "salted" };
         await CargoBuild.RunAsync(Write(work.Combine("first", "ws"), "hello"), daemon, env);
 

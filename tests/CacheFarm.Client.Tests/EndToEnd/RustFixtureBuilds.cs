@@ -16,7 +16,7 @@ public sealed class RustFixtureBuilds : IAsyncLifetime
 
     private readonly TempDirectory _work = new("cf-fixture");
 
-    public DaemonProcess Daemon { get; private set; } = null!;
+    public WrapperDaemon Daemon { get; private set; } = null!;
 
     public string UncachedDir => _work.Combine("uncached");
 
@@ -35,7 +35,7 @@ public sealed class RustFixtureBuilds : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Daemon = await DaemonProcess.StartAsync();
+        Daemon = await WrapperDaemon.StartAsync();
         DirectoryCopy.Run(RepoPaths.RustFixture, UncachedDir);
         await CargoBuild.RunAsync(UncachedDir, null, NonIncremental);
         DirectoryCopy.Run(RepoPaths.RustFixture, ColdDir);

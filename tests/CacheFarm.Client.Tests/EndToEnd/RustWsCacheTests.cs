@@ -20,7 +20,7 @@ public sealed class RustWsCacheTests(ITestOutputHelper output)
         Assert.True(Directory.Exists(Registry) && Directory.EnumerateDirectories(Registry, "tokio-*").Any(),
             $"rust-ws needs Debian's crate sources in {Registry}: run bash {Path.Combine(Workload, "..", "install-crates.sh")}");
         using var work = new TempDirectory("cf-rustws");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
 
         var uncached = await CargoBuild.RunAsync(DirectoryCopy.Run(Workload, work.Combine("uncached")), null);
         var cold = await CargoBuild.RunAsync(DirectoryCopy.Run(Workload, work.Combine("cold")), daemon);

@@ -18,7 +18,7 @@ public sealed class SysWsBuildScriptTests(ITestOutputHelper output)
     {
         Assert.True(Directory.EnumerateDirectories("/usr/share/cargo/registry", "ring-*").Any(), "sys-ws needs Debian's crate sources: run scripts/setup.sh");
         using var work = new TempDirectory("cf-sysws");
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await WrapperDaemon.StartAsync();
         var uncachedDir = DirectoryCopy.Run(Workload, work.Combine("uncached"));
         var uncached = await CargoBuild.RunAsync(uncachedDir, null);
         var coldDir = DirectoryCopy.Run(Workload, work.Combine("cold"));

@@ -9,7 +9,7 @@ public sealed class UntrustedEntriesTests
     public async Task Entries_signed_with_another_key_are_rebuilt_and_counted_in_stats_status_and_metrics()
     {
         var metricsPort = CacheFarm.TestSupport.FreePort.Next();
-        await using var daemon = await DaemonProcess.StartAsync(new Dictionary<string, string?> { ["CACHEFARM_METRICS_LISTEN"] = $"127.0.0.1:{metricsPort}" });
+        await using var daemon = await WrapperDaemon.StartAsync(new Dictionary<string, string?> { ["CACHEFARM_METRICS_LISTEN"] = $"127.0.0.1:{metricsPort}" });
         using var work = new TempDirectory("cf-untrusted");
         var source = Path.Combine(RepoPaths.Root, "examples", "hello-ws");
         var signedElsewhere = new Dictionary<string, string?> { ["CACHEFARM_ENTRY_KEY"] = "someone else's key" };

@@ -8,7 +8,7 @@ public sealed class WarmBuildObservabilityTests
     public async Task AfterAWarmBuildMetricsShowTierHitsAndLatencyAndStatusShowsTheSameHitRate()
     {
         var metricsPort = CacheFarm.TestSupport.FreePort.Next();
-        await using var daemon = await DaemonProcess.StartAsync(new Dictionary<string, string?> { ["CACHEFARM_METRICS_LISTEN"] = $"127.0.0.1:{metricsPort}" });
+        await using var daemon = await WrapperDaemon.StartAsync(new Dictionary<string, string?> { ["CACHEFARM_METRICS_LISTEN"] = $"127.0.0.1:{metricsPort}" });
         using var work = new TempDirectory("cf-obs");
         var workspace = DirectoryCopy.Run(Path.Combine(RepoPaths.Root, "examples", "hello-ws"), work.Combine("ws"));
         await CargoBuild.RunAsync(workspace, daemon);

@@ -4,7 +4,7 @@ namespace CacheFarm.Client.Tests.Support;
 public static class CargoBuild
 {
     /// <summary>Runs cargo through cachefarm against <paramref name="daemon"/> (or without the wrapper when null); a non-zero exit fails the test with cargo's output.</summary>
-    public static Task<BuildReport> RunAsync(string workspace, DaemonProcess? daemon, IReadOnlyDictionary<string, string?>? extraEnvironment = null, params string[] cargoArgs)
+    public static Task<BuildReport> RunAsync(string workspace, WrapperDaemon? daemon, IReadOnlyDictionary<string, string?>? extraEnvironment = null, params string[] cargoArgs)
     {
         var env = new Dictionary<string, string?>(daemon?.Environment ?? new Dictionary<string, string?> { ["RUSTC_WRAPPER"] = null });
         foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string?>())

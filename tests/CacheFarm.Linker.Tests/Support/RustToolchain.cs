@@ -1,13 +1,15 @@
+using CacheFarm.TestSupport;
+
 namespace CacheFarm.Linker.Tests.Support;
 
 /// <summary>The real cargo and rustc (PATH, then ~/.cargo/bin) and the linkers the tests need; anything missing fails the test with how to get it.</summary>
 public static class RustToolchain
 {
-    public static string BinDirectory { get; } = FindCargo();
+    public static string BinDirectory => RustTools.BinDirectory;
 
-    public static string Cargo => Path.Combine(BinDirectory, "cargo");
+    public static string Cargo => RustTools.Cargo;
 
-    public static string Rustc => Path.Combine(BinDirectory, "rustc");
+    public static string Rustc => RustTools.Rustc;
 
     /// <summary>PATH for child processes: the toolchain, then the system directories the linkers live in.</summary>
     public static string SearchPath => $"{BinDirectory}:/usr/local/bin:/usr/bin:/bin";
@@ -24,13 +26,5 @@ public static class RustToolchain
             }
         }
         throw new InvalidOperationException($"{program} is not installed: apt-get install {package} (scripts/setup.sh does)");
-    }
-
-    private static string FindCargo()
-    {
-        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Append(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cargo", "bin"));
-        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "cargo")) && File.Exists(Path.Combine(d, "rustc")))
-            ?? throw new InvalidOperationException("cargo and rustc are not on PATH or in ~/.cargo/bin: these tests need a real Rust toolchain");
     }
 }

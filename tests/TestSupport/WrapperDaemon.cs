@@ -1,17 +1,17 @@
 using CacheFarm.Client.Connection;
 using CacheFarm.Protos.V1;
 
-namespace CacheFarm.Client.Tests.Support;
+namespace CacheFarm.TestSupport;
 
 /// <summary>
-/// A private cachefarmd for one test class: the published binary, started through `cachefarm --start-server`
+/// A private cachefarmd for one test, started the way a developer's wrapper starts it: the published binary, through `cachefarm --start-server`
 /// with its own temp data directory and no TCP listener, stopped (and its directory removed) on dispose.
 /// </summary>
-public sealed class DaemonProcess : IAsyncDisposable
+public sealed class WrapperDaemon : IAsyncDisposable
 {
     private readonly TempDirectory _dataDirectory;
 
-    private DaemonProcess(TempDirectory dataDirectory) => _dataDirectory = dataDirectory;
+    private WrapperDaemon(TempDirectory dataDirectory) => _dataDirectory = dataDirectory;
 
     public string DataDirectory => _dataDirectory.Path;
 
@@ -30,9 +30,9 @@ public sealed class DaemonProcess : IAsyncDisposable
     };
 
     /// <summary>Starts the daemon; <paramref name="daemonSettings"/> are extra CACHEFARM_* variables it starts with.</summary>
-    public static async Task<DaemonProcess> StartAsync(IReadOnlyDictionary<string, string?>? daemonSettings = null)
+    public static async Task<WrapperDaemon> StartAsync(IReadOnlyDictionary<string, string?>? daemonSettings = null)
     {
-        var daemon = new DaemonProcess(new TempDirectory("cf-daemon"));
+        var daemon = new WrapperDaemon(new TempDirectory("cf-daemon"));
         var env = daemon.Environment;
         env["CACHEFARM_IDLE_TIMEOUT"] = "0";
         foreach (var (name, value) in daemonSettings ?? new Dictionary<string, string?>())

@@ -1,4 +1,4 @@
-namespace CacheFarm.Client.Tests.Support;
+namespace CacheFarm.TestSupport;
 
 /// <summary>The real cargo and rustc the tests drive (PATH, then ~/.cargo/bin); absent tools fail the test loudly.</summary>
 public static class RustTools
