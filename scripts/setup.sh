@@ -10,7 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # The librust-*-dev packages are the crate sources tests/workloads build against offline
 # (/usr/share/cargo/registry).
 need_apt=()
-for pkg in redis-server mold lld clang ccache sccache hyperfine binutils chromium strace \
+for pkg in redis-server mold lld clang ccache sccache hyperfine binutils chromium strace linux-perf \
     cmake libclang-dev protobuf-compiler googletest \
     librust-serde-json-dev librust-serde-derive-dev librust-regex-dev librust-clap-dev \
     librust-tokio-dev librust-rayon-dev librust-anyhow-dev librust-toml-dev librust-chrono-dev \
