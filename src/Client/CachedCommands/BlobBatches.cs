@@ -12,14 +12,15 @@ public static class BlobBatches
         long total = 0;
         foreach (var item in items)
         {
-            if (batch.Count > 0 && total + size(item) > BatchBytes)
+            var bytes = size(item);
+            if (batch.Count > 0 && total + bytes > BatchBytes)
             {
                 yield return batch;
                 batch = [];
                 total = 0;
             }
             batch.Add(item);
-            total += size(item);
+            total += bytes;
         }
         if (batch.Count > 0)
         {

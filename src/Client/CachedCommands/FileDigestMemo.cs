@@ -1,5 +1,3 @@
-using System.Text;
-using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.CachedCommands;

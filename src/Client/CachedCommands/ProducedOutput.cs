@@ -1,5 +1,3 @@
-using CacheFarm.Client.Rustc;
-using CacheFarm.Client.Wrapper;
 using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.CachedCommands;

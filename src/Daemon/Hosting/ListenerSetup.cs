@@ -5,7 +5,6 @@ using CacheFarm.Daemon.Security;
 using CacheFarm.Daemon.Services.FastPath;
 using CacheFarm.Protos.Wire;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CacheFarm.Daemon.Hosting;

@@ -26,8 +26,6 @@ public abstract class CounterSet<TName, TStats>
     /// <summary>The counter itself, to add to with Interlocked.</summary>
     public ref long this[TName name] => ref _values[Unsafe.As<TName, int>(ref name)];
 
-    public long Read(TName name) => Interlocked.Read(ref this[name]);
-
     public void CopyTo(TStats stats)
     {
         for (var i = 0; i < _values.Length; i++)

@@ -36,7 +36,7 @@ internal sealed class FastPathConnection(IDuplexPipe transport, FastPathDispatch
     private static long? FrameLength(ReadOnlySequence<byte> buffer)
     {
         var reader = new SequenceReader<byte>(buffer);
-        if (buffer.Length < FastPathProtocol.HeaderBytes || !reader.TryReadLittleEndian(out int signed))
+        if (!reader.TryReadLittleEndian(out int signed))
         {
             return null;
         }
