@@ -43,6 +43,10 @@ internal sealed class DeferredCompileStores(
             }
             var job = new Job(ns, blobs, files, entries);
             pending.Add(ns, entries.Select(e => e.Key), job.Done.Task);
+            // Before the write: the worker may take the job at once, and must see both the arrival (or it takes
+            // the build for paused) and the queued count it will decrement.
+            _pacing.Arrived();
+            Interlocked.Increment(ref counters.DeferredStoresQueued);
             try
             {
                 if (!_queue.Writer.TryWrite(job))
@@ -52,12 +56,11 @@ internal sealed class DeferredCompileStores(
             }
             catch
             {
+                Interlocked.Decrement(ref counters.DeferredStoresQueued);
                 job.Done.TrySetResult();
                 throw;
             }
             Interlocked.Increment(ref counters[RequestCounter.DeferredStores]);
-            Interlocked.Increment(ref counters.DeferredStoresQueued);
-            _pacing.Arrived();
         }
         catch (ChannelClosedException)
         {
