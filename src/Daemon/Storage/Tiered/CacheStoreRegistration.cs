@@ -26,11 +26,11 @@ internal static class CacheStoreRegistration
         var remotes = new List<GuardedRemoteTier>();
         if (settings.Redis.IsConfigured)
         {
-            remotes.Add(Guard(new InstrumentedRemoteTier(new RedisTier(settings.Redis)), settings.Redis.Mode, options, logger));
+            remotes.Add(Guard(new InstrumentedRemoteTier(new RedisTier(settings.Redis)), settings.Redis.Mode, options, logger, TimeProvider.System));
         }
         if (settings.S3.IsConfigured)
         {
-            remotes.Add(Guard(new InstrumentedRemoteTier(new S3Tier(settings.S3)), settings.S3.Mode, options, logger));
+            remotes.Add(Guard(new InstrumentedRemoteTier(new S3Tier(settings.S3)), settings.S3.Mode, options, logger, TimeProvider.System));
         }
         var spool = Path.Combine(settings.DataDirectory, "spool");
         // Spool files only live while one read is served; any found now are from a crash.
@@ -42,9 +42,10 @@ internal static class CacheStoreRegistration
             services.GetRequiredService<FasterLocalTier>(), remotes, options, services.GetRequiredService<BlobWriteLocks>(), spool, logger);
     }
 
-    private static GuardedRemoteTier Guard(IRemoteTier tier, TierMode mode, TieredStoreOptions options, ILogger logger) =>
+    /// <summary>Puts a remote tier behind the chain's breaker and existence cache, timed by <paramref name="time"/>.</summary>
+    public static GuardedRemoteTier Guard(IRemoteTier tier, TierMode mode, TieredStoreOptions options, ILogger logger, TimeProvider time) =>
         new(tier, mode,
-            new CircuitBreaker(options.BreakerFailures, TimeSpan.FromSeconds(Math.Min(1, options.BreakerMaxBackoff.TotalSeconds)), options.BreakerMaxBackoff, TimeProvider.System),
-            new ExistenceCache(options.ExistenceCacheTtl, TimeProvider.System),
+            new CircuitBreaker(options.BreakerFailures, TimeSpan.FromSeconds(Math.Min(1, options.BreakerMaxBackoff.TotalSeconds)), options.BreakerMaxBackoff, time),
+            new ExistenceCache(options.ExistenceCacheTtl, time),
             logger);
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Threading.Channels;
-using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
@@ -13,7 +12,7 @@ internal sealed class LocalBackfill : IAsyncDisposable
     private const int Capacity = 256;
     private const long MaxHeldBytes = 256L << 20;
 
-    private readonly FasterLocalTier _local;
+    private readonly ICacheStore _local;
     private readonly BlobWriteLocks _writeLocks;
     private readonly ILogger _logger;
     private readonly Channel<Job> _jobs = Channel.CreateBounded<Job>(new BoundedChannelOptions(Capacity) { SingleReader = true });
@@ -23,7 +22,7 @@ internal sealed class LocalBackfill : IAsyncDisposable
     private long _backfills;
     private long _dropped;
 
-    public LocalBackfill(FasterLocalTier local, BlobWriteLocks writeLocks, ILogger logger)
+    public LocalBackfill(ICacheStore local, BlobWriteLocks writeLocks, ILogger logger)
     {
         _local = local;
         _writeLocks = writeLocks;

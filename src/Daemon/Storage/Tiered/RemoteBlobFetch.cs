@@ -1,5 +1,4 @@
 using System.Buffers;
-using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.Wire;
@@ -12,7 +11,7 @@ namespace CacheFarm.Daemon.Storage.Tiered;
 /// are verified while they are written into the local tier (the backfill doubles as the buffer), and
 /// blobs too large for the local tier are verified into a spool file.
 /// </remarks>
-internal sealed class RemoteBlobFetch(FasterLocalTier local, BlobWriteLocks writeLocks, LocalBackfill backfill, string spoolDirectory)
+internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLocks, LocalBackfill backfill, string spoolDirectory)
 {
     /// <summary>Largest blob verified in memory.</summary>
     public const long InMemoryLimit = 16L << 20;

@@ -1,10 +1,9 @@
-using CacheFarm.Daemon.Storage.Local;
 using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 
 /// <summary>Carries out one write-behind job against one remote tier, skipping blobs the tier already holds.</summary>
-internal sealed class RemoteUpload(GuardedRemoteTier target, FasterLocalTier local, UploadLocalReads localReads, ILogger logger)
+internal sealed class RemoteUpload(GuardedRemoteTier target, ICacheStore local, UploadLocalReads localReads, ILogger logger)
 {
     /// <summary>True when the tier holds the blob or entry afterwards; false when the write was lost.</summary>
     public async Task<bool> RunAsync(WriteBehindJob job, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.V1;
@@ -7,10 +6,11 @@ using Google.Protobuf;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 
-/// <summary>The local tier in front of remote tiers (fastest first): first verified hit wins, hits are backfilled, writes go behind.</summary>
+/// <summary>A local store in front of remote tiers (fastest first): first verified hit wins, hits are backfilled, writes go behind.</summary>
+/// <remarks>The local store is any <see cref="ICacheStore"/> (the FASTER tier in the daemon, memory in unit tests).</remarks>
 internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
 {
-    private readonly FasterLocalTier _local;
+    private readonly ICacheStore _local;
     private readonly IReadOnlyList<GuardedRemoteTier> _remotes;
     private readonly IReadOnlyList<WriteBehindQueue?> _queues;
     private readonly LocalBackfill _backfill;
@@ -21,7 +21,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
     private int _disposed;
 
     public TieredCacheStore(
-        FasterLocalTier local, IReadOnlyList<GuardedRemoteTier> remotes, TieredStoreOptions options, BlobWriteLocks writeLocks,
+        ICacheStore local, IReadOnlyList<GuardedRemoteTier> remotes, TieredStoreOptions options, BlobWriteLocks writeLocks,
         string spoolDirectory, Microsoft.Extensions.Logging.ILogger logger)
     {
         _local = local;
