@@ -1,0 +1,55 @@
+using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Remote;
+using CacheFarm.Daemon.Storage.Streaming;
+using CacheFarm.Daemon.Storage.Tiered;
+using CacheFarm.Protos.V1;
+using CacheFarm.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CacheFarm.Tiers.Tests.InMemory;
+
+/// <summary>The daemon's own tier chain over a memory local store and memory remote tiers, on a fake clock.</summary>
+internal sealed class MemoryTierChain : IAsyncDisposable
+{
+    private readonly TempDirectory _spool = new("cfmem");
+
+    public MemoryTierChain(int remotes = 1, TieredStoreOptions? options = null)
+    {
+        Options = options ?? new TieredStoreOptions();
+        Remotes = Enumerable.Range(0, remotes).Select(i => new MemoryRemoteTier("remote" + i)).ToArray();
+        var guarded = Remotes.Select(r => CacheStoreRegistration.Guard(r, TierMode.ReadWrite, Options, NullLogger.Instance, Clock)).ToList();
+        Store = new TieredCacheStore(Local, guarded, Options, new BlobWriteLocks(), _spool.Combine("spool"), NullLogger.Instance);
+    }
+
+    public FakeTimeProvider Clock { get; } = new();
+
+    public TieredStoreOptions Options { get; }
+
+    public MemoryLocalStore Local { get; } = new();
+
+    public MemoryRemoteTier[] Remotes { get; }
+
+    public TieredCacheStore Store { get; }
+
+    public MemoryRemoteTier Remote => Remotes[0];
+
+    public TierStats Stats(int tier) => Store.GetTierStats()[tier];
+
+    /// <summary>Waits (bounded) until the background work the chain started has reached <paramref name="done"/>.</summary>
+    public static async Task EventuallyAsync(Func<bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        _spool.Dispose();
+    }
+}
