@@ -55,6 +55,8 @@ internal static class DaemonHost
             o.EnableDetailedErrors = true;
             o.Interceptors.Add<RpcMetricsInterceptor>();
             o.Interceptors.Add<AuthInterceptor>();
+            // Innermost, so the metrics and access log above see the status a refusal becomes.
+            o.Interceptors.Add<RefusalInterceptor>();
         });
         builder.Services.AddSingleton(new AuthInterceptor(tokens));
         builder.Services.AddSingleton(new StreamLimits(settings.StreamIdleTimeout));
@@ -96,6 +98,7 @@ internal static class DaemonHost
             builder.Services.AddSingleton<LocalFileBlobs>();
             builder.Services.AddSingleton<DeferredCompileStores>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<DeferredCompileStores>());
+            builder.Services.AddSingleton<FastPathCalls>();
             builder.Services.AddSingleton<FastPathDispatcher>();
         }
         builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));

@@ -3,7 +3,6 @@ using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;
-using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
@@ -24,7 +23,7 @@ public sealed class BatchBlobReads(ICacheStore store, RequestCounters counters, 
             response.Items.Add(item);
             if (digest.Size > budget)
             {
-                item.Status = ItemStatuses.Of(StatusCode.ResourceExhausted, $"batch answers are limited to {MaxBatchBytes} bytes; use ReadBlob");
+                item.Status = ItemStatuses.Of(Refusal.NoRoom, $"batch answers are limited to {MaxBatchBytes} bytes; use ReadBlob");
                 continue;
             }
             Interlocked.Increment(ref counters[RequestCounter.BlobReads]);
@@ -32,7 +31,7 @@ public sealed class BatchBlobReads(ICacheStore store, RequestCounters counters, 
             metrics.RecordLookup("blob", ns, data is not null);
             if (data is null)
             {
-                item.Status = ItemStatuses.Of(StatusCode.NotFound, "blob not found");
+                item.Status = ItemStatuses.Of(Refusal.NotFound, "blob not found");
                 continue;
             }
             budget -= data.Length;

@@ -29,7 +29,7 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
         metrics.RecordLookup("blob", ns, reader is not null);
         if (reader is null)
         {
-            throw NotFound(digest);
+            throw RequestRefusedException.BlobNotFound(digest);
         }
         var length = request.Limit == 0 ? digest.Size - request.Offset : Math.Min(request.Limit, digest.Size - request.Offset);
         await using var chunks = reader.ReadAsync(request.Offset, length, context.CancellationToken).GetAsyncEnumerator(context.CancellationToken);
@@ -46,7 +46,11 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
         catch (BlobUnavailableException e)
         {
             // Before the first byte this is an ordinary miss; after it the client must discard what it got.
-            throw sent == 0 ? NotFound(digest) : new RpcException(new Status(StatusCode.DataLoss, e.Message));
+            if (sent == 0)
+            {
+                throw RequestRefusedException.BlobNotFound(digest);
+            }
+            throw new RpcException(new Status(StatusCode.DataLoss, e.Message));
         }
         Interlocked.Increment(ref counters[RequestCounter.BlobReadHits]);
         Interlocked.Add(ref counters[RequestCounter.BytesRead], sent);
@@ -88,7 +92,7 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"upload sent nothing for {idleTimeout.TotalSeconds:0} s"));
+                throw new RequestRefusedException(Refusal.TimedOut, $"upload sent nothing for {idleTimeout.TotalSeconds:0} s");
             }
             if (!more)
             {
@@ -98,7 +102,4 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
             yield return frame.Data.Data;
         }
     }
-
-    private static RpcException NotFound(ContentDigest digest) =>
-        new(new Status(StatusCode.NotFound, $"blob {digest.Hex}/{digest.Size} not found"));
 }

@@ -2,14 +2,13 @@ using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>Verified blob writes for every front door, counted the same way whichever door they came through.</summary>
 public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, RequestCounters counters)
 {
-    /// <summary>Stores one blob from its bytes in order; throws an <see cref="RpcException"/> when it is refused.</summary>
+    /// <summary>Stores one blob from its bytes in order; throws a <see cref="RequestRefusedException"/> when it is refused.</summary>
     public async Task<UploadOutcome> StoreAsync(NamespaceId ns, ContentDigest digest, IAsyncEnumerable<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
     {
         try
@@ -26,7 +25,7 @@ public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, Re
             }
             return outcome;
         }
-        catch (RpcException)
+        catch (RequestRefusedException)
         {
             Interlocked.Increment(ref counters[RequestCounter.BlobWriteRejections]);
             throw;
@@ -48,7 +47,7 @@ public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, Re
             response.Items.Add(result);
             if (!ContentDigest.TryParse(item.Digest, out var digest, out var error, $"items[{i}].digest"))
             {
-                result.Status = ItemStatuses.Of(StatusCode.InvalidArgument, error);
+                result.Status = ItemStatuses.Of(Refusal.Invalid, error);
                 Interlocked.Increment(ref counters[RequestCounter.BlobWriteRejections]);
                 continue;
             }
@@ -57,9 +56,9 @@ public sealed class BlobUploads(ICacheStore store, BlobWriteLocks writeLocks, Re
                 await StoreAsync(ns, digest, item.Data.Memory, cancellationToken).ConfigureAwait(false);
                 result.Status = ItemStatuses.Ok;
             }
-            catch (RpcException e)
+            catch (RequestRefusedException e)
             {
-                result.Status = ItemStatuses.Of(e.StatusCode, e.Status.Detail);
+                result.Status = ItemStatuses.Of(e.Refusal, e.Message);
             }
         }
         return response;

@@ -2,14 +2,13 @@ using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>Entry lookups shared by every front door: only complete entries are served, and every lookup is counted.</summary>
 public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, RequestCounters counters, CacheMetrics metrics)
 {
-    /// <summary>The entry for a key, or NOT_FOUND when there is none or one of its outputs is gone.</summary>
+    /// <summary>The entry for a key, or a <see cref="Refusal.NotFound"/> refusal when there is none or one of its outputs is gone.</summary>
     public async Task<Entry> GetCompleteAsync(NamespaceId ns, byte[] key, string keyText, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref counters[RequestCounter.EntryGets]);
@@ -18,7 +17,7 @@ public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, Re
         if (entry is null)
         {
             metrics.RecordLookup("entry", ns, hit: false);
-            throw new RpcException(new Status(StatusCode.NotFound, $"no entry for key {keyText}"));
+            throw new RequestRefusedException(Refusal.NotFound, $"no entry for key {keyText}");
         }
         foreach (var output in entry.Outputs)
         {
@@ -28,7 +27,7 @@ public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, Re
             {
                 Interlocked.Increment(ref counters[RequestCounter.EntryIncomplete]);
                 metrics.RecordLookup("entry", ns, hit: false);
-                throw new RpcException(new Status(StatusCode.NotFound, $"entry for key {keyText} is incomplete: output '{output.Path}' was evicted"));
+                throw new RequestRefusedException(Refusal.NotFound, $"entry for key {keyText} is incomplete: output '{output.Path}' was evicted");
             }
         }
         Interlocked.Increment(ref counters[RequestCounter.EntryHits]);

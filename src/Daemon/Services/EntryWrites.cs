@@ -1,6 +1,5 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
-using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
@@ -23,7 +22,7 @@ public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, Req
         }
         if (missing.Count > 0)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "upload these blobs before the entry: " + string.Join(", ", missing)));
+            throw new RequestRefusedException(Refusal.Precondition, "upload these blobs before the entry: " + string.Join(", ", missing));
         }
         try
         {
@@ -42,7 +41,7 @@ public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, Req
         }
         catch (StorageFullException e)
         {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
+            throw new RequestRefusedException(Refusal.NoRoom, e.Message);
         }
         Interlocked.Increment(ref counters[RequestCounter.EntryPuts]);
     }

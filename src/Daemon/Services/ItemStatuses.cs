@@ -8,5 +8,5 @@ internal static class ItemStatuses
 {
     public static ItemStatus Ok => new() { Code = (int)StatusCode.OK };
 
-    public static ItemStatus Of(StatusCode code, string message) => new() { Code = (int)code, Message = message };
+    public static ItemStatus Of(Refusal refusal, string message) => new() { Code = (int)refusal.Code(), Message = message };
 }

@@ -6,7 +6,7 @@ using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
-/// <summary>Turns request fields into validated values, or INVALID_ARGUMENT naming the offending field.</summary>
+/// <summary>Turns request fields into validated values, or an <see cref="Refusal.Invalid"/> refusal naming the offending field.</summary>
 internal static class RequestArguments
 {
     /// <summary>Parses the request's namespace and checks that the caller's token may use it.</summary>
@@ -23,5 +23,5 @@ internal static class RequestArguments
     public static byte[] EntryKey(string? key, string field = "key") =>
         ContentDigest.TryParseHex(key, out var hash) ? hash : throw Invalid($"{field} must be 64 lowercase hex characters (a SHA-256), got '{key}'");
 
-    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    public static RequestRefusedException Invalid(string message) => new(Refusal.Invalid, message);
 }

@@ -44,4 +44,5 @@ public enum RequestCounter
     Rpcs,
     DeferredStores,
     DeferredStoreFailures,
+    FastPathCalls,
 }

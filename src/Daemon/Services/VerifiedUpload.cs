@@ -1,7 +1,6 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.Wire;
-using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services;
 
@@ -21,12 +20,8 @@ internal sealed class VerifiedUpload(ICacheStore store, BlobWriteLocks writeLock
         {
             throw Exhausted($"blob of {digest.Size} bytes exceeds the largest this cache stores ({store.MaxBlobSize} bytes)");
         }
-        if (await store.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false))
-        {
-            return UploadOutcome.AlreadyPresent;
-        }
+        // Checked under the lock only: another writer of the same blob may finish while this one waits for it.
         using var lease = await writeLocks.AcquireAsync(ns, digest, cancellationToken).ConfigureAwait(false);
-        // Another writer of the same blob may have finished while this one waited.
         if (await store.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false))
         {
             return UploadOutcome.AlreadyPresent;
@@ -56,5 +51,5 @@ internal sealed class VerifiedUpload(ICacheStore store, BlobWriteLocks writeLock
         }
     }
 
-    private static RpcException Exhausted(string message) => new(new Status(StatusCode.ResourceExhausted, message));
+    private static RequestRefusedException Exhausted(string message) => new(Refusal.NoRoom, message);
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using CacheFarm.Protos.Wire;
-using Grpc.Core;
 using Microsoft.Win32.SafeHandles;
 
 namespace CacheFarm.Daemon.Services.FastPath;
@@ -22,7 +21,7 @@ internal static class ClientFiles
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Also what a client in another mount namespace sees; it then sends the bytes instead.
-            throw new RpcException(new Status(StatusCode.NotFound, $"cannot read {fullPath}: {e.Message}"));
+            throw new RequestRefusedException(Refusal.NotFound, $"cannot read {fullPath}: {e.Message}");
         }
         var length = RandomAccess.GetLength(handle);
         if (length != digest.Size)

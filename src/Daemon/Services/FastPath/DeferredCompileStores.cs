@@ -3,7 +3,6 @@ using CacheFarm.Daemon.Hosting;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -28,7 +27,7 @@ internal sealed class DeferredCompileStores(
     private readonly StorePacing _pacing = Paced(pending);
     private Task _worker = Task.CompletedTask;
 
-    /// <summary>Checks the request, opens its files and queues it; throws an <see cref="RpcException"/> for what would fail.</summary>
+    /// <summary>Checks the request, opens its files and queues it; throws a <see cref="RequestRefusedException"/> for what would fail.</summary>
     public async Task AcceptAsync(NamespaceId ns, StoreCompileRequest request, CancellationToken cancellationToken)
     {
         var entries = request.Entries.Select((e, i) => (Key: RequestArguments.EntryKey(e.Key, $"entries[{i}].key"), Entry: EntryWrites.Check(e.Entry))).ToList();
@@ -65,7 +64,7 @@ internal sealed class DeferredCompileStores(
         catch (ChannelClosedException)
         {
             Close(files);
-            throw new RpcException(new Status(StatusCode.Unavailable, "cachefarmd is stopping"));
+            throw new RequestRefusedException(Refusal.Unavailable, "cachefarmd is stopping");
         }
         catch
         {
@@ -98,10 +97,10 @@ internal sealed class DeferredCompileStores(
             {
                 await StoreAsync(job).ConfigureAwait(false);
             }
-            catch (RpcException e)
+            catch (RequestRefusedException e)
             {
                 Interlocked.Increment(ref counters[RequestCounter.DeferredStoreFailures]);
-                logger.LogWarning("a handed-over compile was not stored: {Reason}", e.Status.Detail);
+                logger.LogWarning("a handed-over compile was not stored: {Reason}", e.Message);
             }
             catch (Exception e) when (e is IOException or StorageFullException or InvalidOperationException)
             {

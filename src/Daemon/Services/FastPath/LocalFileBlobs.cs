@@ -2,7 +2,6 @@ using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services.FastPath;
 
@@ -32,7 +31,7 @@ internal sealed class LocalFileBlobs(ICacheStore store, BlobUploads uploads, Req
         metrics.RecordLookup("blob", ns, reader is not null);
         if (reader is null)
         {
-            throw NotFound(digest);
+            throw RequestRefusedException.BlobNotFound(digest);
         }
         var options = new FileStreamOptions
         {
@@ -48,7 +47,7 @@ internal sealed class LocalFileBlobs(ICacheStore store, BlobUploads uploads, Req
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"cannot create {path}: {e.Message}"));
+            throw new RequestRefusedException(Refusal.Precondition, $"cannot create {path}: {e.Message}");
         }
         var complete = false;
         try
@@ -69,11 +68,11 @@ internal sealed class LocalFileBlobs(ICacheStore store, BlobUploads uploads, Req
         }
         catch (BlobUnavailableException)
         {
-            throw NotFound(digest);
+            throw RequestRefusedException.BlobNotFound(digest);
         }
         catch (IOException e)
         {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"cannot write {path}: {e.Message}"));
+            throw new RequestRefusedException(Refusal.NoRoom, $"cannot write {path}: {e.Message}");
         }
         finally
         {
@@ -86,7 +85,4 @@ internal sealed class LocalFileBlobs(ICacheStore store, BlobUploads uploads, Req
         Interlocked.Add(ref counters[RequestCounter.BytesRead], digest.Size);
         return new FileBlobResponse();
     }
-
-    private static RpcException NotFound(ContentDigest digest) =>
-        new(new Status(StatusCode.NotFound, $"blob {digest.Hex}/{digest.Size} not found"));
 }
