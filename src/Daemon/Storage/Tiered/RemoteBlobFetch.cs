@@ -61,6 +61,27 @@ internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLoc
 
     private async Task<Hit?> ReadVerifiedAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
+        if (digest.Size <= InMemoryLimit)
+        {
+            return await ReadRemoteAsync(tier, ns, digest, (source, verifier) => ReadIntoMemoryAsync(source, verifier, digest, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        if (digest.Size > local.MaxBlobSize)
+        {
+            return await ReadRemoteAsync(tier, ns, digest, (source, verifier) => ReadIntoSpoolFileAsync(source, verifier, digest, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        using var lease = await writeLocks.AcquireAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        // Another reader of the same blob may have brought it in while this one waited: then the remote is not asked.
+        if (await local.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false) is { } already)
+        {
+            return new Hit(already, null, InLocalTier: true);
+        }
+        return await ReadRemoteAsync(tier, ns, digest, (source, verifier) => ReadIntoLocalTierAsync(source, verifier, ns, digest, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the remote blob and hands its bytes to <paramref name="read"/>; a blob that fails its check is counted corrupt.</summary>
+    private static async Task<Hit?> ReadRemoteAsync(
+        GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, Func<RemoteBlobSource, Sha256Verifier, Task<Hit?>> read, CancellationToken cancellationToken)
+    {
         var source = await tier.Tier.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         if (source is null)
         {
@@ -74,19 +95,7 @@ internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLoc
                 return null;
             }
             using var verifier = new Sha256Verifier(digest);
-            Hit? hit;
-            if (digest.Size <= InMemoryLimit)
-            {
-                hit = await ReadIntoMemoryAsync(source, verifier, digest, cancellationToken).ConfigureAwait(false);
-            }
-            else if (digest.Size <= local.MaxBlobSize)
-            {
-                hit = await ReadIntoLocalTierAsync(source, verifier, ns, digest, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                hit = await ReadIntoSpoolFileAsync(source, verifier, digest, cancellationToken).ConfigureAwait(false);
-            }
+            var hit = await read(source, verifier).ConfigureAwait(false);
             if (hit is null)
             {
                 await CountCorruptAsync(tier, ns, digest).ConfigureAwait(false);
@@ -147,15 +156,9 @@ internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLoc
         }
     }
 
+    /// <summary>Verifies the bytes while writing them into the local tier; the caller holds the blob's write lock.</summary>
     private async Task<Hit?> ReadIntoLocalTierAsync(RemoteBlobSource source, Sha256Verifier verifier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
-        using var lease = await writeLocks.AcquireAsync(ns, digest, cancellationToken).ConfigureAwait(false);
-        // Another reader of the same blob may have brought it in while this one waited.
-        if (await local.ContainsBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false)
-            && await local.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false) is { } already)
-        {
-            return new Hit(already, null, InLocalTier: true);
-        }
         await using (var writer = await local.BeginBlobWriteAsync(ns, digest, cancellationToken).ConfigureAwait(false))
         {
             if (!await CopyVerifiedAsync(source, verifier, (data, ct) => writer.AppendAsync(data, ct), cancellationToken).ConfigureAwait(false))
