@@ -15,12 +15,8 @@ public sealed class CacheClient : IDisposable
     public const int UploadFrameBytes = 1 << 20;
 
     private readonly ClientCredentials _credentials;
-    private readonly TimeSpan _connectTimeout;
-    private FastPathClient? _fast;
-    private bool _fastFailed;
-    private GrpcConnection? _grpc;
+    private readonly DaemonTransport _transport;
     private int _untrustedEntries;
-    private bool _filesShared = true;
     private bool _handOverUnsupported;
 
     public CacheClient(DaemonEndpoint endpoint, string @namespace = "", TimeSpan? connectTimeout = null, ClientCredentials? credentials = null)
@@ -28,13 +24,10 @@ public sealed class CacheClient : IDisposable
         Endpoint = endpoint;
         Namespace = @namespace;
         _credentials = credentials ?? ClientCredentials.None;
-        _connectTimeout = connectTimeout ?? TimeSpan.FromSeconds(2);
+        _transport = new DaemonTransport(endpoint, _credentials, connectTimeout ?? TimeSpan.FromSeconds(2));
     }
 
     public DaemonEndpoint Endpoint { get; }
-
-    /// <summary>True while calls that have a fast-path form use it.</summary>
-    public bool UsesFastPath => Fast is not null;
 
     public string Namespace { get; }
 
@@ -45,8 +38,8 @@ public sealed class CacheClient : IDisposable
     {
         var request = new FindMissingBlobsRequest { Namespace = Namespace };
         request.Digests.AddRange(digests);
-        var response = await CallAsync(FastPathOp.FindMissingBlobs, request, FindMissingBlobsResponse.Parser,
-            () => Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.CallAsync(FastPathOp.FindMissingBlobs, request, FindMissingBlobsResponse.Parser,
+            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return response.Missing;
     }
 
@@ -71,7 +64,7 @@ public sealed class CacheClient : IDisposable
     /// </summary>
     public bool TryHandOver(StoreCompileRequest request, CancellationToken cancellationToken)
     {
-        if (_handOverUnsupported || !_filesShared || Fast is null)
+        if (_handOverUnsupported || !_transport.CanNameFiles)
         {
             return false;
         }
@@ -85,7 +78,7 @@ public sealed class CacheClient : IDisposable
         }
         try
         {
-            return TryCallNamingFiles(FastPathOp.StoreCompile, request, StoreCompileResponse.Parser, cancellationToken);
+            return _transport.TryCallNamingFiles(FastPathOp.StoreCompile, request, StoreCompileResponse.Parser, cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
         {
@@ -109,7 +102,7 @@ public sealed class CacheClient : IDisposable
                 {
                     return true;
                 }
-                _filesShared = false;
+                _transport.FilesNotShared();
                 File.Delete(path);
             }
         }
@@ -133,7 +126,7 @@ public sealed class CacheClient : IDisposable
     /// <summary>Uploads a stream whose digest is already known; returns true when the daemon already had it.</summary>
     public async Task<bool> UploadAsync(ContentDigest digest, Stream content, CancellationToken cancellationToken)
     {
-        using var call = Grpc.Invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, Options(cancellationToken));
+        using var call = _transport.Grpc.Invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, Options(cancellationToken));
         var first = true;
         var sent = 0L;
         try
@@ -176,7 +169,7 @@ public sealed class CacheClient : IDisposable
     public async Task<bool> DownloadAsync(ContentDigest digest, Stream destination, CancellationToken cancellationToken)
     {
         var request = new ReadBlobRequest { Namespace = Namespace, Digest = digest.ToProto() };
-        using var call = Grpc.Invoker.AsyncServerStreamingCall(CacheFarmMethods.ReadBlob, null, Options(cancellationToken), request);
+        using var call = _transport.Grpc.Invoker.AsyncServerStreamingCall(CacheFarmMethods.ReadBlob, null, Options(cancellationToken), request);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var received = 0L;
         try
@@ -205,8 +198,8 @@ public sealed class CacheClient : IDisposable
     {
         var request = new BatchReadBlobsRequest { Namespace = Namespace };
         request.Digests.AddRange(digests.Select(d => d.ToProto()));
-        var response = await CallAsync(FastPathOp.BatchReadBlobs, request, BatchReadBlobsResponse.Parser,
-            () => Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.CallAsync(FastPathOp.BatchReadBlobs, request, BatchReadBlobsResponse.Parser,
+            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<ContentDigest, byte[]?>();
         foreach (var item in response.Items)
         {
@@ -229,7 +222,8 @@ public sealed class CacheClient : IDisposable
         {
             request.Items.Add(new BatchUpdateBlobsRequest.Types.Item { Digest = digest.ToProto(), Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(data) });
         }
-        var response = await Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchUpdateBlobs, null, Options(cancellationToken), request).ConfigureAwait(false);
+        var response = await _transport.CallAsync(FastPathOp.BatchUpdateBlobs, request, BatchUpdateBlobsResponse.Parser,
+            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchUpdateBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return [.. response.Items.Where(i => i.Status is not { Code: 0 }).Select(i => $"{i.Digest?.Hash}: {i.Status?.Message}")];
     }
 
@@ -240,7 +234,7 @@ public sealed class CacheClient : IDisposable
         try
         {
             var request = new GetEntryRequest { Namespace = Namespace, Key = key };
-            entry = await CallAsync(FastPathOp.GetEntry, request, Entry.Parser, () => Grpc.Entries.GetEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            entry = await _transport.CallAsync(FastPathOp.GetEntry, request, Entry.Parser, () => _transport.Grpc.Entries.GetEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
@@ -262,94 +256,33 @@ public sealed class CacheClient : IDisposable
             EntrySignature.Sign(entry, Namespace, key, secret);
         }
         var request = new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry };
-        await CallAsync(FastPathOp.PutEntry, request, PutEntryResponse.Parser,
-            () => Grpc.Entries.PutEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        await _transport.CallAsync(FastPathOp.PutEntry, request, PutEntryResponse.Parser,
+            () => _transport.Grpc.Entries.PutEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Stats> GetStatsAsync(CancellationToken cancellationToken)
     {
         var request = new GetStatsRequest();
-        return await CallAsync(FastPathOp.GetStats, request, Stats.Parser,
-            () => Grpc.Admin.GetStatsAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        return await _transport.CallAsync(FastPathOp.GetStats, request, Stats.Parser,
+            () => _transport.Grpc.Admin.GetStatsAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Stats> ZeroStatsAsync(CancellationToken cancellationToken) =>
-        await Grpc.Admin.ZeroStatsAsync(new ZeroStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
+        await _transport.Grpc.Admin.ZeroStatsAsync(new ZeroStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
 
     public async Task<Stats> ShutdownAsync(CancellationToken cancellationToken) =>
-        await Grpc.Admin.ShutdownAsync(new ShutdownRequest(), Options(cancellationToken)).ConfigureAwait(false);
+        await _transport.Grpc.Admin.ShutdownAsync(new ShutdownRequest(), Options(cancellationToken)).ConfigureAwait(false);
 
     public async Task RecordCompileAsync(CompileRecord record, CancellationToken cancellationToken) =>
-        await CallAsync(FastPathOp.RecordCompile, record, RecordCompileResponse.Parser,
-            () => Grpc.Admin.RecordCompileAsync(record, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        await _transport.CallAsync(FastPathOp.RecordCompile, record, RecordCompileResponse.Parser,
+            () => _transport.Grpc.Admin.RecordCompileAsync(record, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
 
     public async Task<BuildReports> GetBuildReportsAsync(int limit, string buildIdPrefix, CancellationToken cancellationToken) =>
-        await Grpc.Admin.GetBuildReportsAsync(new GetBuildReportsRequest { Limit = limit, BuildIdPrefix = buildIdPrefix }, Options(cancellationToken)).ConfigureAwait(false);
-
-    /// <summary>Runs a call over the fast path when the daemon offers one, else (or once it fails to connect) over gRPC.</summary>
-    private async Task<T> CallAsync<T>(FastPathOp op, Google.Protobuf.IMessage request, Google.Protobuf.MessageParser<T> parser, Func<Task<T>> grpc, CancellationToken cancellationToken)
-        where T : Google.Protobuf.IMessage<T>
-    {
-        if (Fast is { } fast)
-        {
-            try
-            {
-                return FastPathClient.Parse(fast.Call(op, request, cancellationToken), parser);
-            }
-            catch (IOException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A daemon without a working fast path (an older one, a stale socket) still speaks gRPC.
-                DropFastPath(fast);
-            }
-        }
-        return await grpc().ConfigureAwait(false);
-    }
+        await _transport.Grpc.Admin.GetBuildReportsAsync(new GetBuildReportsRequest { Limit = limit, BuildIdPrefix = buildIdPrefix }, Options(cancellationToken)).ConfigureAwait(false);
 
     /// <summary>Asks a local daemon to move a blob between its store and a file.</summary>
     private bool TryFileCall(FastPathOp op, ContentDigest digest, string path, bool executable, CancellationToken cancellationToken) =>
-        TryCallNamingFiles(op, new FileBlobRequest { Namespace = Namespace, Digest = digest.ToProto(), Path = Path.GetFullPath(path), Executable = executable }, FileBlobResponse.Parser, cancellationToken);
-
-    // A fast-path call naming this process's files; false when that is not possible here (no fast path, or a
-    // daemon that cannot see these files, say from another container), so the caller moves the bytes itself.
-    // A file the daemon read differently (another container's file at that path) fails its digest check and
-    // is sent instead, where the check decides again.
-    private bool TryCallNamingFiles<T>(FastPathOp op, Google.Protobuf.IMessage request, Google.Protobuf.MessageParser<T> parser, CancellationToken cancellationToken)
-        where T : Google.Protobuf.IMessage<T>
-    {
-        if (!_filesShared || Fast is not { } fast)
-        {
-            return false;
-        }
-        try
-        {
-            FastPathClient.Parse(fast.Call(op, request, cancellationToken), parser);
-            return true;
-        }
-        catch (IOException) when (!cancellationToken.IsCancellationRequested)
-        {
-            DropFastPath(fast);
-            return false;
-        }
-        catch (RpcException e) when (op != FastPathOp.RestoreFile && e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
-        {
-            // The daemon sees no file, or another one, at these paths.
-            _filesShared = false;
-            return false;
-        }
-    }
-
-    /// <summary>Looked for until found: a daemon started by this process creates its socket after the client exists.</summary>
-    private FastPathClient? Fast => _fast ??= _fastFailed ? null : FastPathClient.For(Endpoint, _credentials);
-
-    private void DropFastPath(FastPathClient fast)
-    {
-        fast.Dispose();
-        _fast = null;
-        _fastFailed = true;
-    }
-
-    /// <summary>Created on the first call that needs it: a hit served by the fast path never pays for HTTP/2.</summary>
-    private GrpcConnection Grpc => _grpc ??= new GrpcConnection(Endpoint, _connectTimeout, _credentials);
+        _transport.TryCallNamingFiles(op, new FileBlobRequest { Namespace = Namespace, Digest = digest.ToProto(), Path = Path.GetFullPath(path), Executable = executable }, FileBlobResponse.Parser, cancellationToken);
 
     private static CallOptions Options(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
 
@@ -359,9 +292,5 @@ public sealed class CacheClient : IDisposable
         return BlobChunk.Empty;
     }
 
-    public void Dispose()
-    {
-        _fast?.Dispose();
-        _grpc?.Dispose();
-    }
+    public void Dispose() => _transport.Dispose();
 }
