@@ -39,7 +39,7 @@ public static class EntryStorer
         };
         var stored = HandOver(client, request, entry, manifest, cancellationToken)
             ?? await UploadAsync(client, request, entry, manifest, cancellationToken).ConfigureAwait(false);
-        ManifestMemo.Save(request.MemoDirectory, request.FirstLevelKey, InputManifest.Parse(manifestBytes));
+        ManifestMemo.Save(request.MemoDirectory, request.FirstLevelKey, manifestBytes);
         return stored;
     }
 

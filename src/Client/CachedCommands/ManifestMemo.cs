@@ -23,8 +23,9 @@ public static class ManifestMemo
         }
     }
 
-    public static void Save(string memoDirectory, string firstLevelKey, InputManifest manifest) =>
-        MemoFile.TryWrite(PathFor(memoDirectory, firstLevelKey), manifest.Serialize());
+    /// <summary>Keeps a manifest in the serialised form it was stored or found in, so it is not serialised again.</summary>
+    public static void Save(string memoDirectory, string firstLevelKey, ReadOnlySpan<byte> serializedManifest) =>
+        MemoFile.TryWrite(PathFor(memoDirectory, firstLevelKey), serializedManifest);
 
     private static string PathFor(string memoDirectory, string firstLevelKey) => Path.Combine(memoDirectory, "manifests", firstLevelKey);
 }

@@ -26,7 +26,7 @@ public static class MemoFile
     public static void TryWrite(string path, string content) => TryWrite(path, System.Text.Encoding.UTF8.GetBytes(content));
 
     /// <inheritdoc cref="TryWrite(string, string)"/>
-    public static void TryWrite(string path, byte[] content)
+    public static void TryWrite(string path, ReadOnlySpan<byte> content)
     {
         var temp = $"{path}.{Environment.ProcessId}.{Random.Shared.Next():x}.tmp";
         try

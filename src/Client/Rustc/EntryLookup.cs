@@ -32,7 +32,7 @@ public static class EntryLookup
             return new LookupResult(null, null, new InputManifest([]), false);
         }
         var manifest = InputManifest.Parse(manifestEntry.Stdout.Span);
-        ManifestMemo.Save(call.MemoDirectory, firstLevelKey, manifest);
+        ManifestMemo.Save(call.MemoDirectory, firstLevelKey, manifestEntry.Stdout.Span);
         var candidate = inputs.FindMatch(manifest);
         var usedPass = false;
         if (candidate is null && manifest.Candidates.Count > 0)
