@@ -17,12 +17,16 @@ internal static class DaemonStats
     public static TierStats Tier(Stats stats, string name) =>
         stats.Tiers.SingleOrDefault(t => t.Name == name) ?? throw new Xunit.Sdk.XunitException($"no tier '{name}' in stats: {stats.Tiers}");
 
-    public static async Task<Stats> WaitUntilAsync(DaemonProcess daemon, Func<Stats, bool> condition, string what, int seconds = 30)
+    public static Task<Stats> WaitUntilAsync(DaemonProcess daemon, Func<Stats, bool> condition, string what, int seconds = 30) =>
+        WaitUntilAsync(() => GetAsync(daemon), condition, what, seconds);
+
+    /// <summary>Reads stats from <paramref name="read"/> until they meet <paramref name="condition"/>, for at most <paramref name="seconds"/>.</summary>
+    public static async Task<Stats> WaitUntilAsync(Func<Task<Stats>> read, Func<Stats, bool> condition, string what, int seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
-            var stats = await GetAsync(daemon);
+            var stats = await read();
             if (condition(stats))
             {
                 return stats;
@@ -36,6 +40,8 @@ internal static class DaemonStats
     }
 
     /// <summary>Waits until every remote tier's write-behind queue is empty.</summary>
-    public static Task<Stats> DrainedAsync(DaemonProcess daemon) =>
-        WaitUntilAsync(daemon, s => s.Tiers.All(t => t.PendingWrites == 0), "write-behind queues drained");
+    public static Task<Stats> DrainedAsync(DaemonProcess daemon) => DrainedAsync(() => GetAsync(daemon));
+
+    public static Task<Stats> DrainedAsync(Func<Task<Stats>> read) =>
+        WaitUntilAsync(read, s => s.Tiers.All(t => t.PendingWrites == 0), "write-behind queues drained");
 }

@@ -23,21 +23,11 @@ internal sealed class DaemonTransport(DaemonEndpoint endpoint, ClientCredentials
 
     /// <summary>Runs a call over the fast path when the daemon offers one, else (or once it fails to connect) over gRPC.</summary>
     public async Task<T> CallAsync<T>(FastPathOp op, IMessage request, MessageParser<T> parser, Func<Task<T>> grpc, CancellationToken cancellationToken)
-        where T : IMessage<T>
+        where T : class, IMessage<T>
     {
-        if (Fast is { } fast)
-        {
-            try
-            {
-                return FastPathClient.Parse(fast.Call(op, request, cancellationToken), parser);
-            }
-            catch (IOException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A daemon without a working fast path (an older one, a stale socket) still speaks gRPC.
-                DropFastPath(fast);
-            }
-        }
-        return await grpc().ConfigureAwait(false);
+        return Fast is { } fast && CallFast(fast, op, request, parser, cancellationToken) is { } answer
+            ? answer
+            : await grpc().ConfigureAwait(false);
     }
 
     // A fast-path call naming this process's files; false when that is not possible here (no fast path, or a
@@ -45,7 +35,7 @@ internal sealed class DaemonTransport(DaemonEndpoint endpoint, ClientCredentials
     // A file the daemon read differently (another container's file at that path) fails its digest check and
     // is sent instead, where the check decides again.
     public bool TryCallNamingFiles<T>(FastPathOp op, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
-        where T : IMessage<T>
+        where T : class, IMessage<T>
     {
         if (!_filesShared || Fast is not { } fast)
         {
@@ -53,13 +43,7 @@ internal sealed class DaemonTransport(DaemonEndpoint endpoint, ClientCredentials
         }
         try
         {
-            FastPathClient.Parse(fast.Call(op, request, cancellationToken), parser);
-            return true;
-        }
-        catch (IOException) when (!cancellationToken.IsCancellationRequested)
-        {
-            DropFastPath(fast);
-            return false;
+            return CallFast(fast, op, request, parser, cancellationToken) is not null;
         }
         catch (RpcException e) when (op != FastPathOp.RestoreFile && e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
@@ -71,6 +55,22 @@ internal sealed class DaemonTransport(DaemonEndpoint endpoint, ClientCredentials
 
     /// <summary>A file the daemon wrote never appeared here: it lives in another mount namespace.</summary>
     public void FilesNotShared() => _filesShared = false;
+
+    /// <summary>The fast path's answer, or null once it failed to connect (it is dropped, and gRPC serves from then on).</summary>
+    private T? CallFast<T>(FastPathClient fast, FastPathOp op, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : class, IMessage<T>
+    {
+        try
+        {
+            return FastPathClient.Parse(fast.Call(op, request, cancellationToken), parser);
+        }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A daemon without a working fast path (an older one, a stale socket) still speaks gRPC.
+            DropFastPath(fast);
+            return null;
+        }
+    }
 
     /// <summary>Looked for until found: a daemon started by this process creates its socket after the client exists.</summary>
     private FastPathClient? Fast => _fast ??= _fastFailed ? null : FastPathClient.For(endpoint, credentials);

@@ -12,10 +12,14 @@ internal static class RequestArguments
     /// <summary>Parses the request's namespace and checks that the caller's token may use it.</summary>
     public static NamespaceId Namespace(string? name, ServerCallContext context)
     {
-        var ns = NamespaceId.TryParse(name, out var parsed, out var error) ? parsed : throw Invalid($"namespace: {error}");
+        var ns = Namespace(name);
         CallAuthorization.DemandNamespace(context, ns);
         return ns;
     }
+
+    /// <summary>Parses a namespace where no token applies (the fast path, guarded by its socket's mode).</summary>
+    public static NamespaceId Namespace(string? name) =>
+        NamespaceId.TryParse(name, out var parsed, out var error) ? parsed : throw Invalid($"namespace: {error}");
 
     public static ContentDigest Digest(Digest? digest, string field = "digest") =>
         ContentDigest.TryParse(digest, out var parsed, out var error, field) ? parsed : throw Invalid(error);

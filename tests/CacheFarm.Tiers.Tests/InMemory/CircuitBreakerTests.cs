@@ -10,6 +10,17 @@ public sealed class CircuitBreakerTests
 
     private CircuitBreaker Breaker() => new(failureThreshold: 3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8), _clock);
 
+    // Opened by its third failure in a row, with the first backoff (1 s).
+    private CircuitBreaker Opened()
+    {
+        var breaker = Breaker();
+        for (var i = 0; i < 3; i++)
+        {
+            breaker.Failure();
+        }
+        return breaker;
+    }
+
     [Fact]
     public void The_breaker_opens_at_the_failure_threshold_and_lets_one_probe_through_once_the_backoff_has_passed()
     {
@@ -50,11 +61,7 @@ public sealed class CircuitBreakerTests
     [Fact]
     public void A_successful_probe_closes_the_breaker_and_the_next_opening_starts_from_the_first_backoff()
     {
-        var breaker = Breaker();
-        for (var i = 0; i < 3; i++)
-        {
-            breaker.Failure();
-        }
+        var breaker = Opened();
         _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.True(breaker.TryEnter());
         breaker.Failure();
@@ -72,11 +79,7 @@ public sealed class CircuitBreakerTests
     [Fact]
     public void An_abandoned_probe_lets_the_next_caller_probe_at_once()
     {
-        var breaker = Breaker();
-        for (var i = 0; i < 3; i++)
-        {
-            breaker.Failure();
-        }
+        var breaker = Opened();
         _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.True(breaker.TryEnter());
         Assert.False(breaker.TryEnter());

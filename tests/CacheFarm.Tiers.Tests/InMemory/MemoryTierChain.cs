@@ -36,16 +36,8 @@ internal sealed class MemoryTierChain : IAsyncDisposable
 
     public TierStats Stats(int tier) => Store.GetTierStats()[tier];
 
-    /// <summary>Waits (bounded) until the background work the chain started has reached <paramref name="done"/>.</summary>
-    public static async Task EventuallyAsync(Func<bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>The chain's tier stats as the daemon would report them, for <see cref="DaemonStats"/> waits.</summary>
+    public Task<Stats> ReadStatsAsync() => Task.FromResult(new Stats { Tiers = { Store.GetTierStats() } });
 
     public async ValueTask DisposeAsync()
     {

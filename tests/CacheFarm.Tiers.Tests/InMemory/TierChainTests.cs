@@ -25,7 +25,7 @@ public sealed class TierChainTests : IAsyncLifetime
 
         Assert.Equal(data, await ReadAsync(digest));
 
-        await MemoryTierChain.EventuallyAsync(() => _chain.Stats(0).Backfills == 1, "the hit was backfilled");
+        await WaitUntilAsync(s => s.Tiers[0].Backfills == 1, "the hit was backfilled");
         Assert.Equal(data, _chain.Local.Blob(Ns, digest));
         Assert.Equal(1, _chain.Stats(1).BlobHits);
     }
@@ -98,7 +98,7 @@ public sealed class TierChainTests : IAsyncLifetime
         _chain.Remote.HoldUploads = hold;
 
         await WriteAsync(data);
-        await MemoryTierChain.EventuallyAsync(() => _chain.Remote.Requests == 1, "the first upload asked whether the tier holds the blob");
+        await WaitUntilAsync(s => s.Tiers[1].Requests == 2, "the first upload is under way: it asked whether the tier holds the blob, then was let through");
         await WriteAsync(data);
         hold.SetResult();
 
@@ -159,7 +159,7 @@ public sealed class TierChainTests : IAsyncLifetime
         Assert.Equal(data, await ReadAsync(digest));
 
         await DrainedAsync();
-        await MemoryTierChain.EventuallyAsync(() => _chain.Stats(0).Backfills == 1, "the local store was backfilled");
+        await WaitUntilAsync(s => s.Tiers[0].Backfills == 1, "the local store was backfilled");
         Assert.Equal(data, _chain.Remotes[0].Blob(Ns, digest));
         Assert.Equal(data, _chain.Local.Blob(Ns, digest));
         Assert.Equal(1, _chain.Stats(1).Backfills);
@@ -175,7 +175,7 @@ public sealed class TierChainTests : IAsyncLifetime
 
         Assert.Equal(entry, await _chain.Store.GetEntryAsync(Ns, key, default));
 
-        await MemoryTierChain.EventuallyAsync(() => _chain.Stats(0).Backfills == 1, "the entry was backfilled");
+        await WaitUntilAsync(s => s.Tiers[0].Backfills == 1, "the entry was backfilled");
         Assert.Equal(entry, _chain.Local.StoredEntry(Ns, key));
         Assert.Equal(1, _chain.Stats(1).EntryHits);
     }
@@ -205,8 +205,9 @@ public sealed class TierChainTests : IAsyncLifetime
         await writer.CommitAsync(default);
     }
 
-    private Task DrainedAsync() => MemoryTierChain.EventuallyAsync(
-        () => _chain.Store.GetTierStats().Skip(1).All(t => t.PendingWrites == 0), "every write-behind queue drained");
+    private Task DrainedAsync() => DaemonStats.DrainedAsync(_chain.ReadStatsAsync);
+
+    private Task WaitUntilAsync(Func<Stats, bool> condition, string what) => DaemonStats.WaitUntilAsync(_chain.ReadStatsAsync, condition, what);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

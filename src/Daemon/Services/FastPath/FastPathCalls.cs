@@ -27,35 +27,35 @@ internal sealed class FastPathCalls(EntryReads entries, EntryWrites entryWrites,
 
     private Task<Entry> GetEntryAsync(GetEntryRequest request, CancellationToken cancellationToken)
     {
-        var ns = Namespace(request.Namespace);
+        var ns = RequestArguments.Namespace(request.Namespace);
         var key = RequestArguments.EntryKey(request.Key);
         return entries.GetCompleteAsync(ns, key, request.Key, cancellationToken);
     }
 
     private Task<BatchReadBlobsResponse> BatchReadAsync(BatchReadBlobsRequest request, CancellationToken cancellationToken) =>
-        blobs.ReadAsync(Namespace(request.Namespace), request.Digests, cancellationToken);
+        blobs.ReadAsync(RequestArguments.Namespace(request.Namespace), request.Digests, cancellationToken);
 
     private Task<FindMissingBlobsResponse> FindMissingAsync(FindMissingBlobsRequest request, CancellationToken cancellationToken) =>
-        missingBlobs.FindAsync(Namespace(request.Namespace), request.Digests, cancellationToken);
+        missingBlobs.FindAsync(RequestArguments.Namespace(request.Namespace), request.Digests, cancellationToken);
 
     private Task<BatchUpdateBlobsResponse> BatchUpdateAsync(BatchUpdateBlobsRequest request, CancellationToken cancellationToken) =>
-        uploads.StoreBatchAsync(Namespace(request.Namespace), request.Items, cancellationToken);
+        uploads.StoreBatchAsync(RequestArguments.Namespace(request.Namespace), request.Items, cancellationToken);
 
     private async Task<PutEntryResponse> PutEntryAsync(PutEntryRequest request, CancellationToken cancellationToken)
     {
-        await entryWrites.PutAsync(Namespace(request.Namespace), RequestArguments.EntryKey(request.Key), request.Entry, cancellationToken).ConfigureAwait(false);
+        await entryWrites.PutAsync(RequestArguments.Namespace(request.Namespace), RequestArguments.EntryKey(request.Key), request.Entry, cancellationToken).ConfigureAwait(false);
         return new PutEntryResponse();
     }
 
     private Task<FileBlobResponse> StoreFileAsync(FileBlobRequest request, CancellationToken cancellationToken) =>
-        files.StoreAsync(Namespace(request.Namespace), request, cancellationToken);
+        files.StoreAsync(RequestArguments.Namespace(request.Namespace), request, cancellationToken);
 
     private Task<FileBlobResponse> RestoreFileAsync(FileBlobRequest request, CancellationToken cancellationToken) =>
-        files.RestoreAsync(Namespace(request.Namespace), request, cancellationToken);
+        files.RestoreAsync(RequestArguments.Namespace(request.Namespace), request, cancellationToken);
 
     private async Task<StoreCompileResponse> StoreCompileAsync(StoreCompileRequest request, CancellationToken cancellationToken)
     {
-        await deferredStores.AcceptAsync(Namespace(request.Namespace), request, cancellationToken).ConfigureAwait(false);
+        await deferredStores.AcceptAsync(RequestArguments.Namespace(request.Namespace), request, cancellationToken).ConfigureAwait(false);
         return new StoreCompileResponse();
     }
 
@@ -64,7 +64,4 @@ internal sealed class FastPathCalls(EntryReads entries, EntryWrites entryWrites,
         compiles.Record(record);
         return new RecordCompileResponse();
     }
-
-    private static NamespaceId Namespace(string name) =>
-        NamespaceId.TryParse(name, out var ns, out var error) ? ns : throw RequestArguments.Invalid($"namespace: {error}");
 }
