@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CacheFarm.Client.Admin;
 using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.CFamily;
@@ -26,11 +27,15 @@ if (args.Length == 0)
     return 2;
 }
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// Ctrl-C (and Ctrl-\) cancel the work in hand instead of killing the process mid-write; registered directly, as
+// Console.CancelKeyPress first sets up the console, a cost every rustc call would pay.
+void Interrupted(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     cancel.Cancel();
-};
+}
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupted);
+using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Interrupted);
 if (AdminCommands.Handles(args[0]))
 {
     return await AdminCommands.RunAsync(args, Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);

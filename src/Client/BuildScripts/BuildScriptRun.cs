@@ -102,7 +102,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         var record = new CompileRecord { CrateName = call.Package, Language = Language, ForcedRecache = settings.Recache };
         var memoDirectory = Path.Combine(session.Endpoint.DataDirectory, "memo");
         var scratch = Path.Combine(session.Endpoint.DataDirectory, "tmp");
-        var digests = new FileDigestMemo(memoDirectory);
+        var digests = new FileDigestMemo(memoDirectory, new FileStamps());
         var temp = Path.GetFullPath(call.Env("TMPDIR") is { Length: > 0 } t ? t : Path.GetTempPath()).TrimEnd('/');
         // Temp directories are not ignored as inputs: a checkout may live there. Files the run made there are its own.
         var targetDir = call.Roots.Get(CheckoutRoots.TargetDir)?.Path;

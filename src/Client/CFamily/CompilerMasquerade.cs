@@ -16,6 +16,9 @@ public static class CompilerMasquerade
     /// <summary>The prefix maps, one <c>old=new</c> a line, in the order the flags are given.</summary>
     public const string PrefixMapsVariable = "CACHEFARM_PREFIX_MAPS";
 
+    // PATH_MAX: argv[0] is a path at most this long.
+    private const int ArgumentZeroBytes = 4096;
+
     /// <summary>The compiler names the shim directory holds.</summary>
     public static readonly IReadOnlyList<string> Names = ["cc", "c++", "gcc", "g++", "clang", "clang++"];
 
@@ -23,9 +26,10 @@ public static class CompilerMasquerade
     public static string? CalledAs()
     {
         // argv[0] as the caller gave it: .NET reports the resolved executable, which is cachefarm itself.
-        var commandLine = File.ReadAllBytes("/proc/self/cmdline");
-        var end = Array.IndexOf(commandLine, (byte)0);
-        var name = Path.GetFileName(Encoding.UTF8.GetString(commandLine, 0, end < 0 ? commandLine.Length : end));
+        Span<byte> commandLine = stackalloc byte[ArgumentZeroBytes];
+        var length = Math.Max(ProcFile.TryRead("/proc/self/cmdline", commandLine), 0);
+        var end = commandLine[..length].IndexOf((byte)0);
+        var name = Path.GetFileName(Encoding.UTF8.GetString(commandLine[..(end < 0 ? length : end)]));
         return Names.Contains(name, StringComparer.Ordinal) ? name : null;
     }
 

@@ -7,7 +7,7 @@ namespace CacheFarm.Client.CachedCommands;
 /// small file per path under <c>memo/files</c>, trusted only while the file's stamp is unchanged. A crate's
 /// outputs are remembered when they are written, so the crates that depend on them never re-read them.
 /// </summary>
-public sealed class FileDigestMemo(string memoDirectory)
+public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
 {
     private readonly string _directory = Path.Combine(memoDirectory, "files");
     private readonly Dictionary<string, ContentDigest> _thisCall = new(StringComparer.Ordinal);
@@ -19,7 +19,7 @@ public sealed class FileDigestMemo(string memoDirectory)
         {
             return true;
         }
-        if (!FileStamp.TryRead(path, out var stamp) || !stamp.IsRegularFile)
+        if (!stamps.TryRead(path, out var stamp) || !stamp.IsRegularFile)
         {
             return false;
         }

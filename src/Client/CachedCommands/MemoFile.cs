@@ -14,7 +14,8 @@ public static class MemoFile
     {
         try
         {
-            return File.ReadAllText(path);
+            // One read of a known size: File.ReadAllText decodes through a StreamReader and a growing StringBuilder.
+            return System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

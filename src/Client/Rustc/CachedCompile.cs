@@ -161,7 +161,8 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
                 Toolchain = toolchain,
                 Environment = invocation.Environment,
                 MemoDirectory = memoDirectory,
-                Digests = new FileDigestMemo(memoDirectory),
+                Digests = new FileDigestMemo(memoDirectory, invocation.Stamps),
+                Stamps = invocation.Stamps,
                 RemapPaths = _settings.RemapPaths,
             };
             return (call, await FirstLevelKey.ComputeAsync(call, cancellationToken).ConfigureAwait(false), null);

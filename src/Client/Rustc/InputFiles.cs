@@ -21,7 +21,8 @@ public sealed class InputFiles(RustcCall call, InputDigestMemo memo)
         foreach (var file in depInfo.Files)
         {
             var resolved = CheckoutRoots.Absolute(file, call.WorkingDirectory);
-            if (!FileStamp.TryRead(resolved, out var stamp) || stamp.ChangedSince(compileStartNs) || Digest(resolved) is not { } digest)
+            // A fresh stamp: the file may have changed while rustc ran, and then its digest is not the one rustc read.
+            if (!FileStamp.TryRead(resolved, out var stamp) || stamp.ChangedSince(compileStartNs) || Digest(resolved, stamp) is not { } digest)
             {
                 return null;
             }
@@ -55,16 +56,16 @@ public sealed class InputFiles(RustcCall call, InputDigestMemo memo)
     }
 
     private bool Matches(ManifestInput input) =>
-        call.Roots.Resolve(input.Path) is { } path && Digest(path) is { } digest && digest == input.Digest;
+        call.Roots.Resolve(input.Path) is { } path && call.Stamps.TryRead(path, out var stamp) && Digest(path, stamp) is { } digest && digest == input.Digest;
 
-    private ContentDigest? Digest(string path)
+    private ContentDigest? Digest(string path, FileStamp stamp)
     {
         if (_digests.TryGetValue(path, out var known))
         {
             return known;
         }
         ContentDigest? digest = null;
-        if (FileStamp.TryRead(path, out var stamp) && stamp.IsRegularFile)
+        if (stamp.IsRegularFile)
         {
             if (memo.TryGet(path, stamp, out var remembered))
             {

@@ -20,6 +20,9 @@ public sealed class RustcCall
 
     public required FileDigestMemo Digests { get; init; }
 
+    /// <summary>The stamps the call has read before rustc runs (see <see cref="FileStamps"/>).</summary>
+    public required FileStamps Stamps { get; init; }
+
     public bool RemapPaths { get; init; } = true;
 
     public string WorkingDirectory => Roots.WorkingDirectory;

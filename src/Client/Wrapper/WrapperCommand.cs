@@ -55,7 +55,8 @@ public static class WrapperCommand
             originalArgs = [.. originalArgs, .. link.KeyArgs];
             RustcArgsParser.Append(parsed, link.KeyArgs);
         }
-        var report = ReportContext.Create(parsed, Env, cwd, link, started);
+        var stamps = new FileStamps();
+        var report = ReportContext.Create(parsed, Env, cwd, link, started, stamps);
         if (settings.NoCache)
         {
             return await PassThroughAsync(compiler, originalArgs, null, settings,
@@ -87,6 +88,7 @@ public static class WrapperCommand
             Settings = settings,
             ScratchDirectory = Path.Combine(endpoint.DataDirectory, "tmp"),
             Report = report,
+            Stamps = stamps,
         };
         return await new CachedCompile(invocation, session).RunAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -26,6 +26,9 @@ public sealed class WrapperInvocation
     /// <summary>Where temporary dep-info files go (inside the data directory, never in the build tree).</summary>
     public required string ScratchDirectory { get; init; }
 
+    /// <summary>The stamps this call has read, shared by the key, the lookup and the build report.</summary>
+    public required FileStamps Stamps { get; init; }
+
     /// <summary>Build-report details and the link plan (shim arguments and environment for the rustc run).</summary>
     public ReportContext? Report { get; init; }
 

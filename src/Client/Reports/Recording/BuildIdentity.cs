@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using CacheFarm.Client.Processes;
 
 namespace CacheFarm.Client.Reports.Recording;
 
@@ -8,11 +11,14 @@ namespace CacheFarm.Client.Reports.Recording;
 /// boot id so ids never repeat — or CACHEFARM_BUILD_ID. Ids start with the host name so a shared daemon's reports
 /// can be told apart per machine.
 /// </summary>
-public static class BuildIdentity
+public static partial class BuildIdentity
 {
     public const string Variable = "CACHEFARM_BUILD_ID";
 
     private const int MaxCommandChars = 300;
+
+    // Enough bytes of a command line for MaxCommandChars characters of UTF-8.
+    private const int CommandBytes = MaxCommandChars * 4;
 
     // cargo → build script → rustc is the deepest nesting cargo itself makes; a little slack for wrappers around cargo.
     private const int MaxAncestors = 6;
@@ -22,81 +28,67 @@ public static class BuildIdentity
     /// <summary>The build id and the cargo command line; an empty id when /proc cannot tell (the call then stays out of build reports).</summary>
     public static (string Id, string Command) Current(Func<string, string?> env)
     {
-        var parent = CargoAncestor();
-        var command = parent > 0 ? CommandLine(parent) : "";
+        var found = CargoAncestor(out var build);
+        var command = found ? CommandLine(build.Pid) : "";
         if (env(Variable) is { Length: > 0 } explicitId)
         {
             return (HostPrefix + explicitId, command);
         }
-        if (parent <= 0 || StatField(parent, 22) is not { } startTicks)
+        if (!found)
         {
             return ("", command);
         }
-        var boot = TryRead("/proc/sys/kernel/random/boot_id")?.Trim().Replace("-", "", StringComparison.Ordinal) is { Length: >= 8 } b ? b[..8] : "boot";
-        return (string.Create(CultureInfo.InvariantCulture, $"{HostPrefix}{boot}-{parent}-{startTicks}"), command);
+        return (string.Create(CultureInfo.InvariantCulture, $"{HostPrefix}{BootPrefix()}-{build.Pid}-{build.Stat.StartTicks}"), command);
     }
 
-    /// <summary>The nearest ancestor whose name is cargo, else the parent; 0 when /proc cannot tell.</summary>
-    private static int CargoAncestor()
+    /// <summary>The nearest ancestor whose name is cargo, else the parent; false when /proc cannot tell.</summary>
+    private static bool CargoAncestor(out (int Pid, ProcessStat Stat) build)
     {
-        var parent = ParentOf(Environment.ProcessId);
-        for (int pid = parent, level = 0; pid > 1 && level < MaxAncestors; pid = ParentOf(pid), level++)
+        build = default;
+        var parent = GetParentProcessId();
+        if (!ProcessStat.TryRead(parent, out var parentStat))
         {
-            if (Name(pid) == "cargo")
+            return false;
+        }
+        build = (parent, parentStat);
+        var (pid, stat) = build;
+        for (var level = 0; pid > 1 && level < MaxAncestors; level++)
+        {
+            if (stat.Name == "cargo")
             {
-                return pid;
+                build = (pid, stat);
+                return true;
+            }
+            pid = stat.ParentId;
+            if (pid <= 1 || !ProcessStat.TryRead(pid, out stat))
+            {
+                break;
             }
         }
-        return parent;
+        return true;
     }
 
-    private static int ParentOf(int pid) =>
-        StatField(pid, 4) is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
-
-    private static string? Name(int pid)
+    private static string BootPrefix()
     {
-        var stat = TryRead($"/proc/{pid}/stat");
-        var open = stat?.IndexOf('(') ?? -1;
-        var close = stat?.LastIndexOf(')') ?? -1;
-        return stat is not null && open >= 0 && close > open ? stat[(open + 1)..close] : null;
-    }
-
-    // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses, so count from the last ')'.
-    private static string? StatField(int pid, int field)
-    {
-        var stat = TryRead($"/proc/{pid}/stat");
-        var close = stat?.LastIndexOf(')') ?? -1;
-        if (stat is null || close < 0)
-        {
-            return null;
-        }
-        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var index = field - 3;
-        return index >= 0 && index < fields.Length ? fields[index] : null;
+        Span<byte> id = stackalloc byte[64];
+        var length = ProcFile.TryRead("/proc/sys/kernel/random/boot_id", id);
+        return length >= 8 ? Encoding.ASCII.GetString(id[..8]) : "boot";
     }
 
     private static string CommandLine(int pid)
     {
-        var raw = TryRead($"/proc/{pid}/cmdline");
-        if (string.IsNullOrEmpty(raw))
+        Span<byte> raw = stackalloc byte[CommandBytes];
+        var length = ProcFile.TryRead($"/proc/{pid}/cmdline", raw);
+        if (length <= 0)
         {
             return "";
         }
-        var words = raw.TrimEnd('\0').Split('\0');
+        var words = Encoding.UTF8.GetString(raw[..length]).TrimEnd('\0').Split('\0');
         words[0] = Path.GetFileName(words[0]);
         var command = string.Join(' ', words);
         return command.Length <= MaxCommandChars ? command : command[..MaxCommandChars] + "…";
     }
 
-    private static string? TryRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    private static partial int GetParentProcessId();
 }

@@ -5,8 +5,9 @@ namespace CacheFarm.Client.Reports.Recording;
 
 /// <summary>
 /// Why cargo runs a crate's compile again, told the way cargo decides it: from the previous compile's dep-info
-/// (still on disk, as rustc has not run yet) — an input newer than it, else an extern crate newer than it;
+/// (read before this call replaced it) — an input newer than it, else an extern crate newer than it;
 /// no dep-info means the crate is new to this target directory (clean build, new flags or new version).
+/// Worked out when the call is reported, with the stamps the lookup already read.
 /// </summary>
 public static class RebuildCause
 {
@@ -17,40 +18,26 @@ public static class RebuildCause
 
     private const int NamesShown = 3;
 
-    public static string Explain(RustcArgs args, string workingDirectory)
+    /// <summary>The cause for a call with one input and an output directory; <paramref name="previous"/> is null when no dep-info was there.</summary>
+    public static string Explain(RustcArgs args, PreviousDepInfo? previous, string workingDirectory, FileStamps stamps)
     {
-        if (args.OutDir is null || args.Inputs.Count != 1)
-        {
-            return "";
-        }
-        var stem = (args.CrateName ?? Path.GetFileNameWithoutExtension(args.Inputs[0]).Replace('-', '_')) + args.ExtraFilename;
-        var depInfo = Path.Combine(CheckoutRoots.Absolute(args.OutDir, workingDirectory), stem + ".d");
-        if (!FileStamp.TryRead(depInfo, out var previous))
+        if (previous is null)
         {
             return New;
         }
-        try
+        bool NewerThanPrevious(string path) => stamps.TryRead(CheckoutRoots.Absolute(path, workingDirectory), out var stamp) && stamp.MtimeNs > previous.Stamp.MtimeNs;
+        var changed = DepInfoFile.Parse(System.Text.Encoding.UTF8.GetString(previous.Content)).Files.Where(NewerThanPrevious).ToList();
+        if (changed.Count > 0)
         {
-            var inputs = DepInfoFile.Parse(File.ReadAllText(depInfo)).Files;
-            var changed = inputs.Where(f => NewerThan(CheckoutRoots.Absolute(f, workingDirectory), previous.MtimeNs)).ToList();
-            if (changed.Count > 0)
-            {
-                return ChangedPrefix + Names(changed.Select(f => Shown(f, workingDirectory)).ToList());
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
+            return ChangedPrefix + Names(changed.Select(f => Shown(f, workingDirectory)).ToList());
         }
         var dependencies = args.Externs
-            .Where(e => e.Path is not null && NewerThan(CheckoutRoots.Absolute(e.Path, workingDirectory), previous.MtimeNs))
+            .Where(e => e.Path is not null && NewerThanPrevious(e.Path))
             .Select(e => e.Name)
             .Distinct(StringComparer.Ordinal)
             .ToList();
         return dependencies.Count > 0 ? DependencyPrefix + Names(dependencies) : UnchangedInputs;
     }
-
-    private static bool NewerThan(string path, long mtimeNs) => FileStamp.TryRead(path, out var stamp) && stamp.MtimeNs > mtimeNs;
 
     private static string Shown(string path, string workingDirectory)
     {

@@ -16,9 +16,9 @@ public sealed class ReportContext
     private readonly long _startUnixUs;
     private readonly string _outDir;
     private readonly string _crateTypes;
-    private readonly string _rebuildCause;
+    private readonly Func<string> _rebuildCause;
 
-    private ReportContext(string buildId, string command, long startUnixUs, string outDir, string crateTypes, string rebuildCause, LinkPlan link)
+    private ReportContext(string buildId, string command, long startUnixUs, string outDir, string crateTypes, Func<string> rebuildCause, LinkPlan link)
     {
         _buildId = buildId;
         _command = command;
@@ -31,7 +31,8 @@ public sealed class ReportContext
 
     public LinkPlan Link { get; }
 
-    public static ReportContext Create(RustcArgs args, Func<string, string?> env, string workingDirectory, LinkPlan link, DateTimeOffset started)
+    /// <summary>Reads what must be read before rustc runs; the rebuild cause is worked out later through <paramref name="stamps"/>, the call's shared stamps.</summary>
+    public static ReportContext Create(RustcArgs args, Func<string, string?> env, string workingDirectory, LinkPlan link, DateTimeOffset started, FileStamps stamps)
     {
         var (buildId, command) = BuildIdentity.Current(env);
         var types = args.CrateTypes.Count == 0 && args.Inputs.Count > 0 ? ["bin"] : args.CrateTypes.ToList();
@@ -45,8 +46,18 @@ public sealed class ReportContext
             started.ToUnixTimeMilliseconds() * 1000,
             args.OutDir is { } dir ? CheckoutRoots.Absolute(dir, workingDirectory) : "",
             string.Join(',', types),
-            args.Inputs.Count == 1 ? RebuildCause.Explain(args, workingDirectory) : "",
+            RebuildCauseLater(args, workingDirectory, stamps),
             link);
+    }
+
+    private static Func<string> RebuildCauseLater(RustcArgs args, string workingDirectory, FileStamps stamps)
+    {
+        if (args.OutDir is null || args.Inputs.Count != 1)
+        {
+            return () => "";
+        }
+        var previous = PreviousDepInfo.Read(args, workingDirectory);
+        return () => RebuildCause.Explain(args, previous, workingDirectory, stamps);
     }
 
     /// <summary>Fills the record's build fields and, for a call that ran rustc, its link timings (read from the shim once rustc has exited).</summary>
@@ -57,7 +68,7 @@ public sealed class ReportContext
         record.StartUnixUs = _startUnixUs;
         record.OutDir = _outDir;
         record.CrateTypes = _crateTypes;
-        record.RebuildCause = _rebuildCause;
+        record.RebuildCause = _rebuildCause();
         if (record.Outcome == CompileOutcome.Hit || Link.Linker.Length == 0)
         {
             return;
