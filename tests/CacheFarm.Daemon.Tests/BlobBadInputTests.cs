@@ -82,13 +82,13 @@ public sealed class BlobBadInputTests(DaemonFixture fixture) : IClassFixture<Dae
     {
         var data = BlobData.Random(8 << 20, seed: 6);
         using var client = fixture.Daemon.Client();
-        var before = (await client.GetStatsAsync(default)).Requests;
+        var before = (await client.Admin.GetStatsAsync(default)).Requests;
         var writes = await Task.WhenAll(
             RawBlobCalls.WriteAsync(Invoker, "", data, 64 << 10),
             RawBlobCalls.WriteAsync(Invoker, "", data, 64 << 10));
         Assert.All(writes, w => Assert.Equal(data.Length, w.CommittedSize));
         Assert.Single(writes, w => w.AlreadyPresent);
-        var after = (await client.GetStatsAsync(default)).Requests;
+        var after = (await client.Admin.GetStatsAsync(default)).Requests;
         Assert.Equal(1, after.BlobWrites - before.BlobWrites);
         Assert.Equal(1, after.BlobWritesDeduplicated - before.BlobWritesDeduplicated);
         Assert.Equal(data, await RawBlobCalls.ReadAsync(Invoker, "", ContentDigest.Of(data).ToProto()));

@@ -87,7 +87,7 @@ public sealed class DiskFullTests
             {
                 found.Add(await local.GetEntryAsync(key, default) is not null);
             }
-            var stats = await local.GetStatsAsync(default);
+            var stats = await local.Admin.GetStatsAsync(default);
             Assert.Equal(compiles, stats.Requests.DeferredStores);
             Assert.Equal(found.Count(f => !f), stats.Requests.DeferredStoreFailures);
             Assert.True(found[0], "the first compile fits and should be stored");

@@ -87,11 +87,11 @@ public sealed class EntryStoreTests(DaemonFixture fixture) : IClassFixture<Daemo
     public async Task CompileRecordsShowUpInStats()
     {
         using var client = fixture.Daemon.Client();
-        await client.ZeroStatsAsync(default);
-        await client.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Hit, SavedUs = 2_000_000, HitTier = "local" }, default);
-        await client.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Miss, CompileUs = 1_000_000 }, default);
-        await client.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.NotCacheable, Reason = "-" }, default);
-        var stats = (await client.GetStatsAsync(default)).Compiles;
+        await client.Admin.ZeroStatsAsync(default);
+        await client.Admin.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Hit, SavedUs = 2_000_000, HitTier = "local" }, default);
+        await client.Admin.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Miss, CompileUs = 1_000_000 }, default);
+        await client.Admin.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.NotCacheable, Reason = "-" }, default);
+        var stats = (await client.Admin.GetStatsAsync(default)).Compiles;
         Assert.Equal(3, stats.CompileRequests);
         Assert.Equal(1, stats.CacheHits);
         Assert.Equal(1, stats.CacheMisses);

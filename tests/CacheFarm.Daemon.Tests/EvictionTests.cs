@@ -54,7 +54,7 @@ public sealed class EvictionTests(ITestOutputHelper output)
             Assert.Equal(blob, await RawBlobCalls.ReadAsync(invoker, "", ContentDigest.Of(blob).ToProto()));
         }
         using var client = daemon.Client();
-        var local = (await client.GetStatsAsync(default)).Tiers.Single(t => t.Name == "local");
+        var local = (await client.Admin.GetStatsAsync(default)).Tiers.Single(t => t.Name == "local");
         output.WriteLine($"evictions {local.Evictions}, evicted {local.EvictedBytes >> 20} MiB, size {local.SizeBytes >> 20} MiB");
         Assert.True(local.EvictedBytes > capacity, "the stream should have forced evictions");
         Assert.True(maxDisk <= capacity + segment, $"data dir reached {maxDisk >> 20} MiB");

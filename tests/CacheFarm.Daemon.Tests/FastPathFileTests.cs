@@ -39,7 +39,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         Assert.Equal(OutputFileMode.Of(executable: true), File.GetUnixFileMode(restored));
 
         // The bytes never crossed the socket as messages, yet the daemon counted a full write and a full read.
-        var stats = await _daemon!.Client().GetStatsAsync(default);
+        var stats = await _daemon!.Client().Admin.GetStatsAsync(default);
         // Two FindMissing, StoreFile, PutEntry, GetEntry and RestoreFile: every call went over the fast path.
         Assert.Equal(6, stats.Requests.FastPathCalls);
         Assert.Equal(1, stats.Requests.BlobWrites);
@@ -88,7 +88,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
 
         using var local = Socket.Client();
         Assert.Single(await local.FindMissingAsync([claimed.ToProto()], default));
-        var stats = await local.GetStatsAsync(default);
+        var stats = await local.Admin.GetStatsAsync(default);
         Assert.Equal(0, stats.Requests.BlobWrites);
         Assert.Equal(1, stats.Requests.BlobWriteRejections);
     }
@@ -106,7 +106,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         Assert.Single(rejected);
         Assert.Single(await local.FindMissingAsync([ContentDigest.Of(claimed).ToProto()], default));
         Assert.Equal(good, (await local.BatchReadAsync([ContentDigest.Of(good)], default))[ContentDigest.Of(good)]);
-        Assert.Equal(3, (await _daemon!.Client().GetStatsAsync(default)).Requests.FastPathCalls);
+        Assert.Equal(3, (await _daemon!.Client().Admin.GetStatsAsync(default)).Requests.FastPathCalls);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class FastPathFileTests : IAsyncLifetime
         Assert.True(await local.RestoreFileAsync(digest, restored, executable: false, default));
         Assert.Equal(data, await File.ReadAllBytesAsync(restored));
         Assert.Equal(OutputFileMode.Of(executable: false), File.GetUnixFileMode(restored));
-        var stats = await local.GetStatsAsync(default);
+        var stats = await local.Admin.GetStatsAsync(default);
         // The raw StoreFile, the hand-over and lookup, then StoreFile and FindMissing: messages still take the fast
         // path. Once StoreFile found the daemon blind to this client's files, the restore did not name a file at
         // all: the bytes the daemon cannot see for itself went through the socket's gRPC.

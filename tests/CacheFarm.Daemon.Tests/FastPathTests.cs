@@ -33,9 +33,9 @@ public sealed class FastPathTests
         Assert.Null(await local.GetEntryAsync(new string('8', 64), default));
         var blobs = await local.BatchReadAsync([digest], default);
         Assert.Equal(blob, blobs[digest]);
-        await local.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Hit }, default);
+        await local.Admin.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Hit }, default);
 
-        var stats = await daemon.Client().GetStatsAsync(default);
+        var stats = await daemon.Client().Admin.GetStatsAsync(default);
         // The two lookups, the batch read and the compile record: the fast path served every call of the local client.
         Assert.Equal(4, stats.Requests.FastPathCalls);
         Assert.Equal(1, stats.Compiles.CacheHits);
@@ -69,7 +69,7 @@ public sealed class FastPathTests
             Assert.Equal(StatusCode.NotFound, fast.Call(FastPathOp.GetEntry, new GetEntryRequest { Key = new string('1', 64) }, default).Status);
         }
         Assert.False(daemon.HasExited);
-        Assert.NotNull(await daemon.Client().GetStatsAsync(default));
+        Assert.NotNull(await daemon.Client().Admin.GetStatsAsync(default));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         Assert.True(await local.RestoreFileAsync(ContentDigest.Of(rlib), restored, executable: false, default));
         Assert.Equal(rlib, await File.ReadAllBytesAsync(restored));
         Assert.Equal(depInfo, (await local.BatchReadAsync([ContentDigest.Of(depInfo)], default))[ContentDigest.Of(depInfo)]);
-        var stats = await local.GetStatsAsync(default);
+        var stats = await local.Admin.GetStatsAsync(default);
         Assert.Equal(1, stats.Requests.DeferredStores);
         Assert.Equal(0, stats.Requests.DeferredStoreFailures);
         Assert.Equal(2, stats.Requests.EntryPuts);
@@ -64,7 +64,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         Assert.Null(await local.GetEntryAsync(Key("b"), default));
         Assert.Null(await local.GetEntryAsync(Key("b", manifest: true), default));
         Assert.Single(await local.FindMissingAsync([request.Files[0].Digest], default));
-        var stats = await local.GetStatsAsync(default);
+        var stats = await local.Admin.GetStatsAsync(default);
         Assert.Equal(1, stats.Requests.DeferredStoreFailures);
         Assert.Equal(0, stats.Requests.EntryPuts);
         Assert.Contains("not stored", _daemon!.Output, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         Assert.Equal(StatusCode.InvalidArgument, fast.Call(FastPathOp.StoreCompile, unsafePath, default).Status);
 
         using var local = Socket.Client();
-        var stats = await local.GetStatsAsync(default);
+        var stats = await local.Admin.GetStatsAsync(default);
         Assert.Equal(0, stats.Requests.DeferredStores);
         Assert.Equal(0, stats.Requests.BlobWrites);
     }
@@ -142,7 +142,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
             foreach (var request in requests)
             {
                 Assert.Equal(StatusCode.OK, fast.Call(FastPathOp.StoreCompile, request, default).Status);
-                var during = (await local.GetStatsAsync(default)).Requests;
+                var during = (await local.Admin.GetStatsAsync(default)).Requests;
                 Assert.Equal(0, during.BlobWrites);
                 Assert.Equal(requests.IndexOf(request) + 1, during.DeferredStoresQueued);
                 await Task.Delay(LongPause / 10);
@@ -150,12 +150,12 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         }
 
         var deadline = DateTime.UtcNow + LongPause + TimeSpan.FromSeconds(30);
-        while ((await local.GetStatsAsync(default)).Requests.DeferredStoresQueued > 0)
+        while ((await local.Admin.GetStatsAsync(default)).Requests.DeferredStoresQueued > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the queued compiles were not stored after the hand-overs paused");
             await Task.Delay(100);
         }
-        var after = (await local.GetStatsAsync(default)).Requests;
+        var after = (await local.Admin.GetStatsAsync(default)).Requests;
         Assert.Equal(compiles, after.BlobWrites);
         Assert.Equal(2 * compiles, after.EntryPuts);
         Assert.Equal(0, after.DeferredStoreFailures);
@@ -173,7 +173,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.NotNull(await local.GetEntryAsync(Key("q"), default));
         Assert.True(clock.Elapsed < LongPause / 2, $"the lookup took {clock.Elapsed}: it waited for the pause instead of hurrying the store");
-        Assert.Equal(0, (await local.GetStatsAsync(default)).Requests.DeferredStoresQueued);
+        Assert.Equal(0, (await local.Admin.GetStatsAsync(default)).Requests.DeferredStoresQueued);
     }
 
     // StorePacing.LongPause: after a pause in hand-overs this long the daemon stores whatever the load.

@@ -78,7 +78,7 @@ public sealed partial class HelmChartTests
         await RawBlobCalls.ReadAsync(daemon.Invoker, "", ContentDigest.Of(blob).ToProto());
         using (var client = daemon.Client())
         {
-            await client.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Miss, CompileUs = 1000 }, default);
+            await client.Admin.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Miss, CompileUs = 1000 }, default);
         }
         var exposed = (await PrometheusScrape.FetchAsync(daemon.MetricsPort!.Value)).MetricNames.ToHashSet();
         var unknown = queries.SelectMany(q => MetricName().Matches(q).Select(m => m.Value)).Where(name => !exposed.Contains(name)).Distinct().ToList();

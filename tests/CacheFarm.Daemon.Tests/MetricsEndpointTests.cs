@@ -22,7 +22,7 @@ public sealed class MetricsEndpointTests
         await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => RawBlobCalls.ReadAsync(daemon.Invoker, "ci", ContentDigest.Of([1, 2, 3]).ToProto()));
         using (var client = daemon.Client("ci"))
         {
-            await client.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Hit, SavedUs = 1_500_000 }, default);
+            await client.Admin.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Hit, SavedUs = 1_500_000 }, default);
         }
 
         var scrape = await PrometheusScrape.FetchAsync(daemon.MetricsPort!.Value);

@@ -46,7 +46,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
             var acknowledged = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             using var client = daemon.Client();
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await client.GetStatsAsync(default)).Tiers.Single(t => t.Name == "local").LastCheckpointUnixMs <= acknowledged)
+            while ((await client.Admin.GetStatsAsync(default)).Tiers.Single(t => t.Name == "local").LastCheckpointUnixMs <= acknowledged)
             {
                 Assert.True(DateTime.UtcNow < deadline, "no checkpoint within 30 s");
                 await Task.Delay(100);

@@ -22,7 +22,7 @@ public sealed class StatusCommandTests
         {
             foreach (var outcome in new[] { CompileOutcome.Hit, CompileOutcome.Hit, CompileOutcome.Hit, CompileOutcome.Miss })
             {
-                await client.RecordCompileAsync(new CompileRecord { Outcome = outcome, SavedUs = outcome == CompileOutcome.Hit ? 1_000_000 : 0 }, default);
+                await client.Admin.RecordCompileAsync(new CompileRecord { Outcome = outcome, SavedUs = outcome == CompileOutcome.Hit ? 1_000_000 : 0 }, default);
             }
         }
 

@@ -56,7 +56,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.True(peakRss < 500L << 20, $"peak RSS {peakRss >> 20} MiB");
 
         using var client = daemon.Client();
-        var stats = await client.GetStatsAsync(default);
+        var stats = await client.Admin.GetStatsAsync(default);
         Assert.Equal(0, stats.Requests.BlobWrites);
         Assert.Equal(0, stats.Requests.EntryPuts);
         var distinct = attempted.DistinctBy(d => d.Hash + d.SizeBytes).ToList();

@@ -84,7 +84,7 @@ public sealed class ScopeMatrixTests(TokenDaemonFixture fixture) : IClassFixture
         var statuses = new List<StatusCode>();
         for (var i = 0; i < 30; i++)
         {
-            statuses.Add(await StatusOf(() => client.GetStatsAsync(default)));
+            statuses.Add(await StatusOf(() => client.Admin.GetStatsAsync(default)));
         }
         Assert.Contains(StatusCode.OK, statuses);
         Assert.Contains(StatusCode.ResourceExhausted, statuses);
@@ -109,9 +109,9 @@ public sealed class ScopeMatrixTests(TokenDaemonFixture fixture) : IClassFixture
             "BatchUpdateBlobs" => await StatusOf(() => client.BatchUploadAsync([(digest, data)], default)),
             "GetEntry" => await StatusOf(() => client.GetEntryAsync(key, default)),
             "PutEntry" => await StatusOf(() => client.PutEntryAsync(key, new Entry { ExitCode = 0 }, default)),
-            "GetStats" => await StatusOf(() => client.GetStatsAsync(default)),
-            "ZeroStats" => await StatusOf(() => client.ZeroStatsAsync(default)),
-            "RecordCompile" => await StatusOf(() => client.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Miss }, default)),
+            "GetStats" => await StatusOf(() => client.Admin.GetStatsAsync(default)),
+            "ZeroStats" => await StatusOf(() => client.Admin.ZeroStatsAsync(default)),
+            "RecordCompile" => await StatusOf(() => client.Admin.RecordCompileAsync(new CompileRecord { Outcome = CompileOutcome.Miss }, default)),
             _ => throw new ArgumentOutOfRangeException(nameof(operation)),
         };
     }

@@ -27,15 +27,15 @@ public sealed class TlsTests
         }
         using (var noCertificate = daemon.Client(credentials: new ClientCredentials { TlsCaFile = trusted.CaCert }))
         {
-            await Assert.ThrowsAsync<RpcException>(() => noCertificate.GetStatsAsync(default));
+            await Assert.ThrowsAsync<RpcException>(() => noCertificate.Admin.GetStatsAsync(default));
         }
         using (var wrongCertificate = daemon.Client(credentials: new ClientCredentials { TlsCaFile = trusted.CaCert, TlsCertFile = stranger.ClientCert, TlsKeyFile = stranger.ClientKey }))
         {
-            await Assert.ThrowsAsync<RpcException>(() => wrongCertificate.GetStatsAsync(default));
+            await Assert.ThrowsAsync<RpcException>(() => wrongCertificate.Admin.GetStatsAsync(default));
         }
         using (var distrustingClient = daemon.Client(credentials: new ClientCredentials { TlsCaFile = stranger.CaCert, TlsCertFile = trusted.ClientCert, TlsKeyFile = trusted.ClientKey }))
         {
-            await Assert.ThrowsAsync<RpcException>(() => distrustingClient.GetStatsAsync(default));
+            await Assert.ThrowsAsync<RpcException>(() => distrustingClient.Admin.GetStatsAsync(default));
         }
     }
 

@@ -9,7 +9,7 @@ internal static class DaemonStats
     public static async Task<Stats> GetAsync(DaemonProcess daemon)
     {
         using var client = daemon.Client();
-        return await client.GetStatsAsync(default);
+        return await client.Admin.GetStatsAsync(default);
     }
 
     public static async Task<TierStats> TierAsync(DaemonProcess daemon, string name) => Tier(await GetAsync(daemon), name);

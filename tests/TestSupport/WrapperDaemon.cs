@@ -50,7 +50,7 @@ public sealed class WrapperDaemon : IAsyncDisposable
     public async Task<CompileStats> StatsAsync()
     {
         using var client = new CacheClient(DaemonEndpoint.FromEnvironment(name => Environment.TryGetValue(name, out var v) ? v : null));
-        return (await client.GetStatsAsync(CancellationToken.None)).Compiles;
+        return (await client.Admin.GetStatsAsync(CancellationToken.None)).Compiles;
     }
 
     public async ValueTask DisposeAsync()

@@ -82,7 +82,7 @@ public static class AdminCommands
 
     private static async Task<int> StopServerAsync(CacheClient client, bool json, CancellationToken cancellationToken)
     {
-        var stats = await client.ShutdownAsync(cancellationToken).ConfigureAwait(false);
+        var stats = await client.Admin.ShutdownAsync(cancellationToken).ConfigureAwait(false);
         Console.Write(json ? StatsFormatter.Json(stats, client.Endpoint.ToString()) + "\n" : StatsFormatter.Text(stats, client.Endpoint.ToString()));
         // Return once the daemon has written its final checkpoint, so a restart finds the directory free.
         if (client.Endpoint.IsLocalSocket
@@ -95,14 +95,14 @@ public static class AdminCommands
 
     private static async Task<int> ShowStatsAsync(CacheClient client, bool json, CancellationToken cancellationToken)
     {
-        var stats = await client.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+        var stats = await client.Admin.GetStatsAsync(cancellationToken).ConfigureAwait(false);
         Console.Write(json ? StatsFormatter.Json(stats, client.Endpoint.ToString()) + "\n" : StatsFormatter.Text(stats, client.Endpoint.ToString()));
         return 0;
     }
 
     private static async Task<int> ZeroStatsAsync(CacheClient client, CancellationToken cancellationToken)
     {
-        await client.ZeroStatsAsync(cancellationToken).ConfigureAwait(false);
+        await client.Admin.ZeroStatsAsync(cancellationToken).ConfigureAwait(false);
         return Print("Statistics zeroed.");
     }
 

@@ -10,7 +10,7 @@ public static class StatusCommand
 {
     public static async Task<int> RunAsync(CacheClient client, CancellationToken cancellationToken)
     {
-        var stats = await client.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+        var stats = await client.Admin.GetStatsAsync(cancellationToken).ConfigureAwait(false);
         Console.Write(Render(stats, client.Endpoint.ToString()));
         return 0;
     }

@@ -36,7 +36,7 @@ public static class CompileReporter
             // Stats are best effort: a daemon that cannot take them must not hold up the build.
             await session.TryCallAsync(async (c, ct) =>
             {
-                await c.RecordCompileAsync(record, ct).ConfigureAwait(false);
+                await c.Admin.RecordCompileAsync(record, ct).ConfigureAwait(false);
                 return true;
             }, TimeSpan.FromSeconds(2), mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
         }

@@ -8,7 +8,7 @@ using Grpc.Net.Client;
 
 namespace CacheFarm.Client.Connection;
 
-/// <summary>Typed calls to cachefarmd: blobs through the pooled marshallers, entries and admin through the generated stubs.</summary>
+/// <summary>Typed calls to cachefarmd's cache: blobs through the pooled marshallers, signed entries through the generated stubs; admin calls in <see cref="Admin"/>.</summary>
 public sealed class CacheClient : IDisposable
 {
     /// <summary>Bytes per WriteBlob message.</summary>
@@ -25,9 +25,13 @@ public sealed class CacheClient : IDisposable
         Namespace = @namespace;
         _credentials = credentials ?? ClientCredentials.None;
         _transport = new DaemonTransport(endpoint, _credentials, connectTimeout ?? TimeSpan.FromSeconds(2));
+        Admin = new AdminCalls(_transport);
     }
 
     public DaemonEndpoint Endpoint { get; }
+
+    /// <summary>Stats, shutdown, and the build records and reports, over the same connection.</summary>
+    public AdminCalls Admin { get; }
 
     public string Namespace { get; }
 
@@ -39,7 +43,7 @@ public sealed class CacheClient : IDisposable
         var request = new FindMissingBlobsRequest { Namespace = Namespace };
         request.Digests.AddRange(digests);
         var response = await _transport.CallAsync(FastPathOp.FindMissingBlobs, request, FindMissingBlobsResponse.Parser,
-            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, DaemonTransport.Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return response.Missing;
     }
 
@@ -126,7 +130,7 @@ public sealed class CacheClient : IDisposable
     /// <summary>Uploads a stream whose digest is already known; returns true when the daemon already had it.</summary>
     public async Task<bool> UploadAsync(ContentDigest digest, Stream content, CancellationToken cancellationToken)
     {
-        using var call = _transport.Grpc.Invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, Options(cancellationToken));
+        using var call = _transport.Grpc.Invoker.AsyncClientStreamingCall(CacheFarmMethods.WriteBlob, null, DaemonTransport.Options(cancellationToken));
         var first = true;
         var sent = 0L;
         try
@@ -169,7 +173,7 @@ public sealed class CacheClient : IDisposable
     public async Task<bool> DownloadAsync(ContentDigest digest, Stream destination, CancellationToken cancellationToken)
     {
         var request = new ReadBlobRequest { Namespace = Namespace, Digest = digest.ToProto() };
-        using var call = _transport.Grpc.Invoker.AsyncServerStreamingCall(CacheFarmMethods.ReadBlob, null, Options(cancellationToken), request);
+        using var call = _transport.Grpc.Invoker.AsyncServerStreamingCall(CacheFarmMethods.ReadBlob, null, DaemonTransport.Options(cancellationToken), request);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var received = 0L;
         try
@@ -199,7 +203,7 @@ public sealed class CacheClient : IDisposable
         var request = new BatchReadBlobsRequest { Namespace = Namespace };
         request.Digests.AddRange(digests.Select(d => d.ToProto()));
         var response = await _transport.CallAsync(FastPathOp.BatchReadBlobs, request, BatchReadBlobsResponse.Parser,
-            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, DaemonTransport.Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<ContentDigest, byte[]?>();
         foreach (var item in response.Items)
         {
@@ -223,7 +227,7 @@ public sealed class CacheClient : IDisposable
             request.Items.Add(new BatchUpdateBlobsRequest.Types.Item { Digest = digest.ToProto(), Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(data) });
         }
         var response = await _transport.CallAsync(FastPathOp.BatchUpdateBlobs, request, BatchUpdateBlobsResponse.Parser,
-            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchUpdateBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            () => _transport.Grpc.Invoker.AsyncUnaryCall(CacheFarmMethods.BatchUpdateBlobs, null, DaemonTransport.Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return [.. response.Items.Where(i => i.Status is not { Code: 0 }).Select(i => $"{i.Digest?.Hash}: {i.Status?.Message}")];
     }
 
@@ -234,7 +238,7 @@ public sealed class CacheClient : IDisposable
         try
         {
             var request = new GetEntryRequest { Namespace = Namespace, Key = key };
-            entry = await _transport.CallAsync(FastPathOp.GetEntry, request, Entry.Parser, () => _transport.Grpc.Entries.GetEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            entry = await _transport.CallAsync(FastPathOp.GetEntry, request, Entry.Parser, () => _transport.Grpc.Entries.GetEntryAsync(request, DaemonTransport.Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
@@ -257,34 +261,12 @@ public sealed class CacheClient : IDisposable
         }
         var request = new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry };
         await _transport.CallAsync(FastPathOp.PutEntry, request, PutEntryResponse.Parser,
-            () => _transport.Grpc.Entries.PutEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            () => _transport.Grpc.Entries.PutEntryAsync(request, DaemonTransport.Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
     }
-
-    public async Task<Stats> GetStatsAsync(CancellationToken cancellationToken)
-    {
-        var request = new GetStatsRequest();
-        return await _transport.CallAsync(FastPathOp.GetStats, request, Stats.Parser,
-            () => _transport.Grpc.Admin.GetStatsAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<Stats> ZeroStatsAsync(CancellationToken cancellationToken) =>
-        await _transport.Grpc.Admin.ZeroStatsAsync(new ZeroStatsRequest(), Options(cancellationToken)).ConfigureAwait(false);
-
-    public async Task<Stats> ShutdownAsync(CancellationToken cancellationToken) =>
-        await _transport.Grpc.Admin.ShutdownAsync(new ShutdownRequest(), Options(cancellationToken)).ConfigureAwait(false);
-
-    public async Task RecordCompileAsync(CompileRecord record, CancellationToken cancellationToken) =>
-        await _transport.CallAsync(FastPathOp.RecordCompile, record, RecordCompileResponse.Parser,
-            () => _transport.Grpc.Admin.RecordCompileAsync(record, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
-
-    public async Task<BuildReports> GetBuildReportsAsync(int limit, string buildIdPrefix, CancellationToken cancellationToken) =>
-        await _transport.Grpc.Admin.GetBuildReportsAsync(new GetBuildReportsRequest { Limit = limit, BuildIdPrefix = buildIdPrefix }, Options(cancellationToken)).ConfigureAwait(false);
 
     /// <summary>Asks a local daemon to move a blob between its store and a file.</summary>
     private bool TryFileCall(FastPathOp op, ContentDigest digest, string path, bool executable, CancellationToken cancellationToken) =>
         _transport.TryCallNamingFiles(op, new FileBlobRequest { Namespace = Namespace, Digest = digest.ToProto(), Path = Path.GetFullPath(path), Executable = executable }, FileBlobResponse.Parser, cancellationToken);
-
-    private static CallOptions Options(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
 
     private static BlobChunk ReturnEmpty(byte[] buffer)
     {

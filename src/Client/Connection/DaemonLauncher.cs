@@ -51,7 +51,7 @@ public static class DaemonLauncher
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await client.GetStatsAsync(timeout.Token).ConfigureAwait(false);
+            await client.Admin.GetStatsAsync(timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException or HttpRequestException)

@@ -82,6 +82,9 @@ internal sealed class DaemonTransport(DaemonEndpoint endpoint, ClientCredentials
         _fastFailed = true;
     }
 
+    /// <summary>Per-call options for the generated stubs: cancellation only (deadlines come from the caller's token).</summary>
+    public static CallOptions Options(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
+
     public void Dispose()
     {
         _fast?.Dispose();

@@ -26,7 +26,7 @@ public static class ReportCommand
         Protos.V1.BuildReports reports;
         try
         {
-            reports = await client.GetBuildReportsAsync(limit, prefix, cancellationToken).ConfigureAwait(false);
+            reports = await client.Admin.GetBuildReportsAsync(limit, prefix, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && endpoint.CanAutoStart)
         {
@@ -34,7 +34,7 @@ public static class ReportCommand
             try
             {
                 await DaemonAutoStart.EnsureRunningAsync(client, env, cancellationToken).ConfigureAwait(false);
-                reports = await client.GetBuildReportsAsync(limit, prefix, cancellationToken).ConfigureAwait(false);
+                reports = await client.Admin.GetBuildReportsAsync(limit, prefix, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception again) when (again is RpcException or DaemonStartException)
             {

@@ -23,12 +23,12 @@ public sealed class DaemonAutoStartTests
             // Each miss was handed to the local daemon, which stored it after the wrapper had gone; a clean
             // rebuild started at once finds every one of them.
             using var local = new CacheFarm.Client.Connection.CacheClient(CacheFarm.Client.Connection.DaemonEndpoint.Parse("unix:" + Path.Combine(data.Path, "cachefarmd.sock")));
-            var stats = await local.GetStatsAsync(default);
+            var stats = await local.Admin.GetStatsAsync(default);
             Assert.Equal(RustFixtureBuilds.AllUnits.Length + build.ScriptRuns.Count(r => r.Outcome == "miss"), stats.Requests.DeferredStores);
             await CargoBuild.RunAsyncWithEnvironment(dir, env, "clean");
             var again = await CargoBuild.RunAsyncWithEnvironment(dir, env);
             Assert.Equal(RustFixtureBuilds.AllUnits, again.Units("hit"));
-            Assert.Equal(0, (await local.GetStatsAsync(default)).Requests.DeferredStoreFailures);
+            Assert.Equal(0, (await local.Admin.GetStatsAsync(default)).Requests.DeferredStoreFailures);
         }
         finally
         {

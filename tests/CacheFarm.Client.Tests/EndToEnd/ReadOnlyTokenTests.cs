@@ -27,7 +27,7 @@ public sealed class ReadOnlyTokenTests
         var scrape = await CacheFarm.TestSupport.PrometheusScrape.FetchAsync(daemon.MetricsPort!.Value);
         Assert.Equal(1, scrape.Value("cachefarm_rpc_requests_total", ("rpc_grpc_status_code", "PermissionDenied")));
         using var admin = daemon.Client(credentials: new CacheFarm.Client.Connection.ClientCredentials { Token = "pr-secret" });
-        var stats = await admin.GetStatsAsync(CancellationToken.None);
+        var stats = await admin.Admin.GetStatsAsync(CancellationToken.None);
         Assert.Equal(misses.Count, stats.Compiles.ReadOnlySkips);
         Assert.Equal(0, stats.Requests.BlobWrites);
         Assert.Equal(0, stats.Compiles.CacheErrors);
