@@ -61,6 +61,39 @@ public sealed class EvictionTests(ITestOutputHelper output)
         Assert.True(finalDisk <= capacity + segment, $"data dir ended at {finalDisk >> 20} MiB");
     }
 
+    [Fact]
+    public async Task A_blob_found_present_before_it_was_evicted_is_missing_afterwards()
+    {
+        const int blobBytes = 1 << 20;
+        using var dir = new TempDirectory("cfe");
+        await using var daemon = await DaemonProcess.StartAsync(dir.Path, "--capacity", "256M", "--checkpoint-interval", "1");
+        var invoker = daemon.Invoker;
+        var early = BlobData.Random(blobBytes, seed: 42);
+        var digest = ContentDigest.Of(early).ToProto();
+        await RawBlobCalls.WriteAsync(invoker, "", early);
+        // Looked up while present, so the daemon has its manifest in hand when the log moves past it.
+        Assert.Empty(await RawBlobCalls.FindMissingAsync(invoker, "", digest));
+        Assert.Equal(early, await RawBlobCalls.ReadAsync(invoker, "", digest));
+
+        var data = new byte[blobBytes];
+        var random = new Random(7);
+        for (var i = 0; i < 768; i++)
+        {
+            random.NextBytes(data);
+            await RawBlobCalls.WriteAsync(invoker, "", data);
+        }
+        // The log's start moves at the next checkpoint.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await RawBlobCalls.FindMissingAsync(invoker, "", digest)).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal([digest], await RawBlobCalls.FindMissingAsync(invoker, "", digest));
+        var read = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => RawBlobCalls.ReadAsync(invoker, "", digest));
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, read.StatusCode);
+    }
+
     private static void InterlockedMax(ref long target, long value)
     {
         long current;

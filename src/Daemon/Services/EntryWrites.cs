@@ -1,5 +1,6 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Protos.V1;
+using Google.Protobuf;
 
 namespace CacheFarm.Daemon.Services;
 
@@ -32,7 +33,7 @@ public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, Req
             }
             else
             {
-                await store.PutEntryAsync(ns, key, checkedEntry, cancellationToken).ConfigureAwait(false);
+                await store.PutEntryAsync(ns, key, checkedEntry.ToByteArray(), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ArgumentException e)

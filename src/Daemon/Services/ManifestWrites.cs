@@ -26,7 +26,8 @@ public sealed class ManifestWrites(ICacheStore store) : IDisposable
         try
         {
             var stored = await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
-            await store.PutEntryAsync(ns, key, stored is not null && IsManifest(stored) ? Merged(entry, stored) : entry, cancellationToken).ConfigureAwait(false);
+            var written = stored is not null && IsManifest(stored) ? Merged(entry, stored) : entry;
+            await store.PutEntryAsync(ns, key, written.ToByteArray(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

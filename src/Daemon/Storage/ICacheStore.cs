@@ -23,7 +23,8 @@ public interface ICacheStore
 
     ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken);
 
-    ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, Entry entry, CancellationToken cancellationToken);
+    /// <summary>Stores an entry given as its serialised bytes: the caller serialises once, whatever number of tiers store it.</summary>
+    ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken);
 
     IReadOnlyList<TierStats> GetTierStats();
 

@@ -44,9 +44,9 @@ internal sealed class MemoryLocalStore(long maxBlobSize = 64L << 20) : ICacheSto
     public ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(StoredEntry(ns, key.Span));
 
-    public ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, Entry entry, CancellationToken cancellationToken)
+    public ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
-        _entries[(ns.Name, Convert.ToHexString(key.Span))] = entry.ToByteArray();
+        _entries[(ns.Name, Convert.ToHexString(key.Span))] = entry.ToArray();
         return ValueTask.CompletedTask;
     }
 

@@ -68,7 +68,7 @@ public sealed class TierChainTests : IAsyncLifetime
         var key = ContentDigest.Of("key"u8).Hash.ToArray();
         var entry = new Entry { Stdout = ByteString.CopyFromUtf8("compiled") };
 
-        await _chain.Store.PutEntryAsync(Ns, key, entry, default);
+        await _chain.Store.PutEntryAsync(Ns, key, entry.ToByteArray(), default);
 
         Assert.Equal(entry, _chain.Local.StoredEntry(Ns, key));
         await DrainedAsync();

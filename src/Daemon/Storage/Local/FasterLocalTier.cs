@@ -8,9 +8,13 @@ namespace CacheFarm.Daemon.Storage.Local;
 /// <summary>The embedded cache tier: blobs and entries in a capacity-capped FASTER log on local disk.</summary>
 public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
 {
+    // About 100 bytes each: a few MiB for the blobs of many recent builds.
+    private const int CachedManifests = 50_000;
+
     private readonly LocalTierOptions _options;
     private readonly CheckpointScheduler _checkpoints;
     private readonly TierCounters _counters = new();
+    private readonly BlobManifestCache _manifests;
     private int _disposed;
 
     public FasterLocalTier(LocalTierOptions options, ILogger<FasterLocalTier> logger)
@@ -19,6 +23,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         var layout = FasterLayout.ForCapacity(options.Capacity, options.MemoryBytes);
         Store = new FasterRecordStore(options.Directory, layout, options.MaxConcurrentWrites);
         Capacity = new LogCapacity(Store, options.Capacity, options.Directory);
+        _manifests = new BlobManifestCache(Capacity, CachedManifests);
         _checkpoints = new CheckpointScheduler(Store, Capacity, options.CheckpointInterval, options.DirectoryLost, logger);
     }
 
@@ -104,17 +109,17 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         return entry;
     }
 
-    public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, Entry entry, CancellationToken cancellationToken)
+    public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
-        var size = entry.CalculateSize();
+        var size = entry.Length;
         if (size > _options.MaxEntryBytes)
         {
             throw new ArgumentException($"entry of {size} bytes exceeds the limit of {_options.MaxEntryBytes} bytes");
         }
         Capacity.EnsureDiskRoom(size);
         var value = new byte[ChecksummedRecord.ChecksumLength + size];
-        entry.WriteTo(value.AsSpan(ChecksummedRecord.ChecksumLength));
-        ChecksummedRecord.WriteChecksum(value.AsSpan(ChecksummedRecord.ChecksumLength), value);
+        entry.Span.CopyTo(value.AsSpan(ChecksummedRecord.ChecksumLength));
+        ChecksummedRecord.WriteChecksum(entry.Span, value);
         var timer = TierTelemetry.Start("local", "put_entry");
         await Capacity.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         await Store.UpsertAsync(RecordKey.Create(RecordKey.Entry, ns, key.Span), value, cancellationToken).ConfigureAwait(false);
@@ -152,7 +157,8 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         var value = new byte[ChecksummedRecord.ChecksumLength + BlobManifest.Length];
         manifest.Write(value.AsSpan(ChecksummedRecord.ChecksumLength));
         ChecksummedRecord.WriteChecksum(value.AsSpan(ChecksummedRecord.ChecksumLength), value);
-        await Store.UpsertAsync(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash), value, cancellationToken).ConfigureAwait(false);
+        var address = await Store.UpsertAsync(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash), value, cancellationToken).ConfigureAwait(false);
+        _manifests.Remember(ns, digest, manifest, address);
         Capacity.EvictIfNeeded();
     }
 
@@ -163,6 +169,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         {
             Interlocked.Increment(ref _counters[TierCounter.CorruptReads]);
         }
+        _manifests.Forget(ns, digest);
         Store.Delete(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash));
     }
 
@@ -174,6 +181,10 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
 
     private async ValueTask<(BlobManifest? Manifest, long Address)> ReadManifestAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
+        if (_manifests.TryGet(ns, digest, out var known, out var knownAddress))
+        {
+            return (known, knownAddress);
+        }
         var record = await Store.ReadAsync(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash), cancellationToken).ConfigureAwait(false);
         using var memory = record.Memory;
         if (!record.Found)
@@ -187,7 +198,12 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         }
         // A request naming the right hash with the wrong size is a miss; the stored blob stays.
         // Chunks precede their manifest in the log, so FIFO eviction takes them first.
-        return manifest.Size == digest.Size && Capacity.IsLive(manifest.OldestChunkAddress) ? (manifest, record.Address) : (null, 0);
+        if (manifest.Size != digest.Size || !Capacity.IsLive(manifest.OldestChunkAddress))
+        {
+            return (null, 0);
+        }
+        _manifests.Remember(ns, digest, manifest, record.Address);
+        return (manifest, record.Address);
     }
 
     public async ValueTask DisposeAsync()

@@ -37,7 +37,7 @@ internal sealed class LocalBackfill : IAsyncDisposable
     /// <summary>Queues a copy of a verified blob; takes ownership of <paramref name="data"/>.</summary>
     public void EnqueueBlob(NamespaceId ns, ContentDigest digest, IMemoryOwner<byte> data) => Enqueue(new Job(ns, digest, data, null, null));
 
-    public void EnqueueEntry(NamespaceId ns, byte[] key, Entry entry) => Enqueue(new Job(ns, default, null, key, entry));
+    public void EnqueueEntry(NamespaceId ns, byte[] key, ReadOnlyMemory<byte> entry) => Enqueue(new Job(ns, default, null, key, entry));
 
     /// <summary>Counts a blob that reached the local tier on the read path itself (too large to hold in memory).</summary>
     public void CountInline() => Interlocked.Increment(ref _backfills);
@@ -90,9 +90,9 @@ internal sealed class LocalBackfill : IAsyncDisposable
 
     private async Task CopyAsync(Job job, CancellationToken cancellationToken)
     {
-        if (job.Entry is not null)
+        if (job.Entry is { } entry)
         {
-            await _local.PutEntryAsync(job.Ns, job.Key, job.Entry, cancellationToken).ConfigureAwait(false);
+            await _local.PutEntryAsync(job.Ns, job.Key, entry, cancellationToken).ConfigureAwait(false);
             return;
         }
         // The same lock as client uploads, so a backfill and an upload of one blob never interleave.
@@ -118,5 +118,5 @@ internal sealed class LocalBackfill : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private sealed record Job(NamespaceId Ns, ContentDigest Digest, IMemoryOwner<byte>? Data, byte[]? Key, Entry? Entry);
+    private sealed record Job(NamespaceId Ns, ContentDigest Digest, IMemoryOwner<byte>? Data, byte[]? Key, ReadOnlyMemory<byte>? Entry);
 }

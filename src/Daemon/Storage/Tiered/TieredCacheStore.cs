@@ -2,7 +2,6 @@ using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
-using Google.Protobuf;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 
@@ -129,20 +128,20 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
             }
             Interlocked.Increment(ref remote.Counters[TierCounter.EntryHits]);
             Interlocked.Add(ref remote.Counters[TierCounter.BytesRead], envelope.Length);
-            BackfillEntry(i, ns, key.ToArray(), entry, envelope);
+            BackfillEntry(i, ns, key.ToArray(), payload, envelope);
             return entry;
         }
         return null;
     }
 
-    public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, Entry entry, CancellationToken cancellationToken)
+    public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
         await _local.PutEntryAsync(ns, key, entry, cancellationToken).ConfigureAwait(false);
         if (_queues.All(q => q is null))
         {
             return;
         }
-        var envelope = EntryEnvelope.Wrap(entry.ToByteArray());
+        var envelope = EntryEnvelope.Wrap(entry.Span);
         var keyBytes = key.ToArray();
         foreach (var queue in _queues)
         {
@@ -234,7 +233,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         }
     }
 
-    private void BackfillEntry(int hitTier, NamespaceId ns, byte[] key, Entry entry, byte[] envelope)
+    private void BackfillEntry(int hitTier, NamespaceId ns, byte[] key, ReadOnlyMemory<byte> entry, byte[] envelope)
     {
         if (!_options.Backfill)
         {
