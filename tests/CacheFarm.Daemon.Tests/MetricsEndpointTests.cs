@@ -51,15 +51,18 @@ public sealed class MetricsEndpointTests
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var beforeReady = new List<HttpStatusCode>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
+        // The gate opens just before the daemon prints its ready line, which the test reads a moment later: the
+        // first OK ends the polling, and every answer before it must be "not ready".
         while (!daemon.SawReadyLine && DateTime.UtcNow < deadline)
         {
             try
             {
                 var response = await http.GetAsync($"http://127.0.0.1:{metricsPort}/readyz");
-                if (!daemon.SawReadyLine)
+                if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    beforeReady.Add(response.StatusCode);
+                    break;
                 }
+                beforeReady.Add(response.StatusCode);
             }
             catch (HttpRequestException)
             {
