@@ -12,6 +12,9 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     private readonly string _directory = Path.Combine(memoDirectory, "files");
     private readonly Dictionary<string, ContentDigest> _thisCall = new(StringComparer.Ordinal);
 
+    /// <summary>The call's stamps, which this memo reads through.</summary>
+    public FileStamps Stamps => stamps;
+
     /// <summary>The digest of a file; false when it does not exist.</summary>
     public bool TryGet(string path, out ContentDigest digest)
     {

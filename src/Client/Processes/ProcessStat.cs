@@ -26,9 +26,7 @@ public readonly record struct ProcessStat(string Name, int ParentId, long StartT
         var open = line.IndexOf((byte)'(');
         // comm may hold spaces and parentheses, so the fields are counted from the last ')'.
         var close = line.LastIndexOf((byte)')');
-        if (open < 0 || close < open
-            || !TryField(line[(close + 1)..], ParentField, out var parent)
-            || !TryField(line[(close + 1)..], StartTimeField, out var start))
+        if (open < 0 || close < open || !TryFields(line[(close + 1)..], out var parent, out var start))
         {
             return false;
         }
@@ -37,16 +35,22 @@ public readonly record struct ProcessStat(string Name, int ParentId, long StartT
     }
 
     // Fields after comm start at number 3 (the state), separated by single spaces.
-    private static bool TryField(ReadOnlySpan<byte> rest, int field, out long value)
+    private static bool TryFields(ReadOnlySpan<byte> rest, out long parent, out long start)
     {
-        value = 0;
+        parent = 0;
+        start = 0;
         var fields = rest.TrimStart((byte)' ');
         var index = 3;
         foreach (var range in fields.Split((byte)' '))
         {
-            if (index++ == field)
+            var field = fields[range].TrimEnd((byte)'\n');
+            if (index == ParentField && !Utf8Parser.TryParse(field, out parent, out _))
             {
-                return Utf8Parser.TryParse(fields[range].TrimEnd((byte)'\n'), out value, out _);
+                return false;
+            }
+            if (index++ == StartTimeField)
+            {
+                return Utf8Parser.TryParse(field, out start, out _);
             }
         }
         return false;

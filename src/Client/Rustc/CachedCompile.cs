@@ -162,7 +162,6 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
                 Environment = invocation.Environment,
                 MemoDirectory = memoDirectory,
                 Digests = new FileDigestMemo(memoDirectory, invocation.Stamps),
-                Stamps = invocation.Stamps,
                 RemapPaths = _settings.RemapPaths,
             };
             return (call, await FirstLevelKey.ComputeAsync(call, cancellationToken).ConfigureAwait(false), null);

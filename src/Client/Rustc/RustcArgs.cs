@@ -65,6 +65,9 @@ public sealed class RustcArgs
 
     public string ExtraFilename => CodegenValue("extra-filename") ?? "";
 
+    /// <summary>The file name stem of every output: crate name plus <c>-C extra-filename</c> (for a call with an input).</summary>
+    public string OutputStem => (CrateName ?? Path.GetFileNameWithoutExtension(Inputs[0]).Replace('-', '_')) + ExtraFilename;
+
     /// <summary>The emit kinds asked for; rustc's default is <c>link</c>.</summary>
     public IEnumerable<string> EmitKinds => Emits.Count == 0 ? ["link"] : Emits.Select(e => e.Kind);
 

@@ -21,7 +21,7 @@ public sealed class RustcCall
     public required FileDigestMemo Digests { get; init; }
 
     /// <summary>The stamps the call has read before rustc runs (see <see cref="FileStamps"/>).</summary>
-    public required FileStamps Stamps { get; init; }
+    public FileStamps Stamps => Digests.Stamps;
 
     public bool RemapPaths { get; init; } = true;
 
@@ -33,7 +33,7 @@ public sealed class RustcCall
     public string OutputDirectory => Args.OutDir is { } dir ? CheckoutRoots.Absolute(dir, WorkingDirectory) : WorkingDirectory;
 
     /// <summary>The file name stem of every output: crate name plus <c>-C extra-filename</c>.</summary>
-    public string OutputStem => (Args.CrateName ?? Path.GetFileNameWithoutExtension(Args.Inputs[0]).Replace('-', '_')) + Args.ExtraFilename;
+    public string OutputStem => Args.OutputStem;
 
     /// <summary>True when the call's --error-format makes stderr JSON (paths in it must be JSON-escaped).</summary>
     public bool JsonDiagnostics => Args.ErrorFormat == "json";

@@ -85,7 +85,6 @@ public sealed class KeyScenario : IDisposable
     {
         var args = RustcArgsParser.Parse(Args);
         var toolchain = await ToolchainIdentity.ResolveAsync(RustTools.Rustc, SharedMemo.Path, CancellationToken.None);
-        var stamps = new FileStamps();
         return new RustcCall
         {
             RustcPath = toolchain.RustcPath,
@@ -94,8 +93,7 @@ public sealed class KeyScenario : IDisposable
             Toolchain = toolchain,
             Environment = Environment,
             MemoDirectory = _dir.Combine("memo"),
-            Digests = new FileDigestMemo(_dir.Combine("memo"), stamps),
-            Stamps = stamps,
+            Digests = new FileDigestMemo(_dir.Combine("memo"), new FileStamps()),
             RemapPaths = RemapPaths,
         };
     }

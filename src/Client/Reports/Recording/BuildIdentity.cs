@@ -44,20 +44,20 @@ public static partial class BuildIdentity
     /// <summary>The nearest ancestor whose name is cargo, else the parent; false when /proc cannot tell.</summary>
     private static bool CargoAncestor(out (int Pid, ProcessStat Stat) build)
     {
-        build = default;
         var parent = GetParentProcessId();
         if (!ProcessStat.TryRead(parent, out var parentStat))
         {
+            build = default;
             return false;
         }
         build = (parent, parentStat);
         var (pid, stat) = build;
-        for (var level = 0; pid > 1 && level < MaxAncestors; level++)
+        for (var level = 0; level < MaxAncestors; level++)
         {
             if (stat.Name == "cargo")
             {
                 build = (pid, stat);
-                return true;
+                break;
             }
             pid = stat.ParentId;
             if (pid <= 1 || !ProcessStat.TryRead(pid, out stat))

@@ -9,8 +9,7 @@ public sealed record PreviousDepInfo(FileStamp Stamp, byte[] Content)
     /// <summary>Null when there is none: the crate is new to this target directory. The call has one input and an output directory.</summary>
     public static PreviousDepInfo? Read(RustcArgs args, string workingDirectory)
     {
-        var stem = (args.CrateName ?? Path.GetFileNameWithoutExtension(args.Inputs[0]).Replace('-', '_')) + args.ExtraFilename;
-        var path = Path.Combine(CheckoutRoots.Absolute(args.OutDir!, workingDirectory), stem + ".d");
+        var path = Path.Combine(CheckoutRoots.Absolute(args.OutDir!, workingDirectory), args.OutputStem + ".d");
         try
         {
             return FileStamp.TryRead(path, out var stamp) ? new PreviousDepInfo(stamp, File.ReadAllBytes(path)) : null;
