@@ -15,7 +15,7 @@ public sealed class RequestCounters : CounterSet<RequestCounter, RequestStats>
     public RequestStats Snapshot()
     {
         var stats = new RequestStats { DeferredStoresQueued = Interlocked.Read(ref DeferredStoresQueued) };
-        CopyTo(stats);
+        AddTo(stats);
         return stats;
     }
 

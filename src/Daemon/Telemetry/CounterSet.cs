@@ -5,8 +5,8 @@ using Google.Protobuf.Reflection;
 namespace CacheFarm.Daemon.Telemetry;
 
 /// <summary>
-/// 64-bit counters named by <typeparamref name="TName"/> that many threads add to with Interlocked, copied as a set
-/// into the <typeparamref name="TStats"/> fields of the same names and zeroed as a set.
+/// 64-bit counters named by <typeparamref name="TName"/> that many threads add to with Interlocked, added as a set
+/// onto the <typeparamref name="TStats"/> fields of the same names and zeroed as a set.
 /// </summary>
 /// <remarks>Naming a counter once, in the enum, keeps the copy and the reset from each listing every field by hand.</remarks>
 public abstract class CounterSet<TName, TStats>
@@ -26,11 +26,13 @@ public abstract class CounterSet<TName, TStats>
     /// <summary>The counter itself, to add to with Interlocked.</summary>
     public ref long this[TName name] => ref _values[Unsafe.As<TName, int>(ref name)];
 
-    public void CopyTo(TStats stats)
+    /// <summary>Adds every counter onto its field, so that counts kept in two places (a tier and its chain) sum up.</summary>
+    public void AddTo(TStats stats)
     {
         for (var i = 0; i < _values.Length; i++)
         {
-            Fields[i].Accessor.SetValue(stats, Interlocked.Read(ref _values[i]));
+            var accessor = Fields[i].Accessor;
+            accessor.SetValue(stats, (long)accessor.GetValue(stats) + Interlocked.Read(ref _values[i]));
         }
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CacheFarm.Tiers.Tests.InMemory;
 
-/// <summary>The daemon's own tier chain over a memory local store and memory remote tiers, on a fake clock.</summary>
+/// <summary>The daemon's own tier chain over memory tiers (a trusted front, untrusted remotes), on a fake clock.</summary>
 internal sealed class MemoryTierChain : IAsyncDisposable
 {
     private readonly TempDirectory _spool = new("cfmem");
@@ -17,7 +17,7 @@ internal sealed class MemoryTierChain : IAsyncDisposable
     public MemoryTierChain(int remotes = 1, TieredStoreOptions? options = null)
     {
         Options = options ?? new TieredStoreOptions();
-        Remotes = Enumerable.Range(0, remotes).Select(i => new MemoryRemoteTier("remote" + i)).ToArray();
+        Remotes = Enumerable.Range(0, remotes).Select(i => new MemoryTier("remote" + i)).ToArray();
         var guarded = Remotes.Select(r => CacheStoreRegistration.Guard(r, TierMode.ReadWrite, Options, NullLogger.Instance, Clock)).ToList();
         Store = new TieredCacheStore(Local, guarded, Options, new BlobWriteLocks(), _spool.Combine("spool"), NullLogger.Instance);
     }
@@ -26,13 +26,13 @@ internal sealed class MemoryTierChain : IAsyncDisposable
 
     public TieredStoreOptions Options { get; }
 
-    public MemoryLocalStore Local { get; } = new();
+    public MemoryTier Local { get; } = new("local", trusted: true);
 
-    public MemoryRemoteTier[] Remotes { get; }
+    public MemoryTier[] Remotes { get; }
 
     public TieredCacheStore Store { get; }
 
-    public MemoryRemoteTier Remote => Remotes[0];
+    public MemoryTier Remote => Remotes[0];
 
     public TierStats Stats(int tier) => Store.GetTierStats()[tier];
 

@@ -1,9 +1,12 @@
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Remote;
+using CacheFarm.Daemon.Storage.Streaming;
+using CacheFarm.Daemon.Storage.Tiered;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using CacheFarm.TestSupport;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CacheFarm.Tiers.Tests.InMemory;
 
@@ -70,9 +73,9 @@ public sealed class TierChainTests : IAsyncLifetime
 
         await _chain.Store.PutEntryAsync(Ns, key, entry.ToByteArray(), default);
 
-        Assert.Equal(entry, _chain.Local.StoredEntry(Ns, key));
+        Assert.Equal(entry, Entry.Parser.ParseFrom(_chain.Local.EntryBytes(Ns, key)));
         await DrainedAsync();
-        Assert.True(EntryEnvelope.TryUnwrap(_chain.Remote.Envelope(Ns, key), out var payload));
+        Assert.True(EntryEnvelope.TryUnwrap(_chain.Remote.EntryBytes(Ns, key), out var payload));
         Assert.Equal(entry, Entry.Parser.ParseFrom(payload.Span));
     }
 
@@ -176,8 +179,34 @@ public sealed class TierChainTests : IAsyncLifetime
         Assert.Equal(entry, await _chain.Store.GetEntryAsync(Ns, key, default));
 
         await WaitUntilAsync(s => s.Tiers[0].Backfills == 1, "the entry was backfilled");
-        Assert.Equal(entry, _chain.Local.StoredEntry(Ns, key));
+        Assert.Equal(entry, Entry.Parser.ParseFrom(_chain.Local.EntryBytes(Ns, key)));
         Assert.Equal(1, _chain.Stats(1).EntryHits);
+    }
+
+    [Fact]
+    public async Task A_local_entry_that_does_not_parse_is_a_counted_corrupt_read_and_the_remote_copy_is_served()
+    {
+        var key = ContentDigest.Of("damaged local entry"u8).Hash.ToArray();
+        var entry = new Entry { Stdout = ByteString.CopyFromUtf8("good copy") };
+        _chain.Local.SeedEntry(Ns, key, [0xff, 0xff, 0xff]);
+        _chain.Remote.SeedEntry(Ns, key, EntryEnvelope.Wrap(entry.ToByteArray()));
+
+        Assert.Equal(entry, await _chain.Store.GetEntryAsync(Ns, key, default));
+
+        Assert.Equal(1, _chain.Stats(0).CorruptReads);
+        Assert.Equal(1, _chain.Stats(1).EntryHits);
+    }
+
+    [Fact]
+    public async Task A_chain_refuses_a_front_tier_that_does_not_check_its_own_reads()
+    {
+        using var spool = new TempDirectory("cfmem");
+        await using var untrusted = new MemoryTier("untrusted");
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            new TieredCacheStore(untrusted, [], new TieredStoreOptions(), new BlobWriteLocks(), spool.Combine("spool"), NullLogger.Instance));
+
+        Assert.Contains("untrusted", error.Message);
     }
 
     private async Task<byte[]?> ReadAsync(ContentDigest digest)

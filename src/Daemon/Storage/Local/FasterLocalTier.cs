@@ -6,7 +6,7 @@ using Google.Protobuf;
 namespace CacheFarm.Daemon.Storage.Local;
 
 /// <summary>The embedded cache tier: blobs and entries in a capacity-capped FASTER log on local disk.</summary>
-public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
+public sealed class FasterLocalTier : ICacheTier
 {
     // About 100 bytes each: a few MiB for the blobs of many recent builds.
     private const int CachedManifests = 50_000;
@@ -31,7 +31,14 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
 
     internal LogCapacity Capacity { get; }
 
+    public string Name => "local";
+
     public long MaxBlobSize => Capacity.MaxBlobSize;
+
+    // Blobs are written only after their digest is verified, and every record carries a checksum checked on read.
+    public bool TrustedReads => true;
+
+    public bool IsDisconnected => false;
 
     public long UsedBytes => Capacity.UsedBytes;
 
@@ -79,7 +86,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         return ValueTask.FromResult<IBlobWriter>(new FasterBlobWriter(this, ns, digest));
     }
 
-    public async ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
         var timer = TierTelemetry.Start("local", "get_entry");
         var recordKey = RecordKey.Create(RecordKey.Entry, ns, key.Span);
@@ -91,7 +98,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
             timer.End("miss");
             return null;
         }
-        if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload) || !StoredEntry.TryParse(payload, out var entry))
+        if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload))
         {
             Interlocked.Increment(ref _counters[TierCounter.CorruptReads]);
             Interlocked.Increment(ref _counters[TierCounter.EntryMisses]);
@@ -99,6 +106,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
             timer.End("error");
             return null;
         }
+        var entry = payload.ToArray();
         if (Capacity.IsInOlderHalf(record.Address))
         {
             await Store.UpsertAsync(recordKey, memory!.Memory[..record.Length], cancellationToken).ConfigureAwait(false);
@@ -128,22 +136,15 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         timer.End("ok");
     }
 
-    public IReadOnlyList<TierStats> GetTierStats()
+    public void Describe(TierStats stats)
     {
-        var stats = new TierStats
-        {
-            Name = "local",
-            Health = "healthy",
-            Mode = "read-write",
-            SizeBytes = Capacity.UsedBytes,
-            CapacityBytes = Capacity.Capacity,
-            Evictions = Capacity.Evictions,
-            EvictedBytes = Capacity.EvictedBytes,
-            Checkpoints = _checkpoints.Checkpoints,
-            LastCheckpointUnixMs = _checkpoints.LastCheckpointUnixMs,
-        };
-        _counters.CopyTo(stats);
-        return [stats];
+        stats.SizeBytes = Capacity.UsedBytes;
+        stats.CapacityBytes = Capacity.Capacity;
+        stats.Evictions = Capacity.Evictions;
+        stats.EvictedBytes = Capacity.EvictedBytes;
+        stats.Checkpoints = _checkpoints.Checkpoints;
+        stats.LastCheckpointUnixMs = _checkpoints.LastCheckpointUnixMs;
+        _counters.AddTo(stats);
     }
 
     public void ZeroStats()
@@ -160,6 +161,12 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
         var address = await Store.UpsertAsync(RecordKey.Create(RecordKey.BlobManifest, ns, digest.Hash), value, cancellationToken).ConfigureAwait(false);
         _manifests.Remember(ns, digest, manifest, address);
         Capacity.EvictIfNeeded();
+    }
+
+    public ValueTask DeleteBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        DropBrokenBlob(ns, digest, corrupt: false);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Forgets a blob whose chunks are gone or damaged, so it reads as a miss from now on.</summary>
@@ -208,7 +215,7 @@ public sealed class FasterLocalTier : ICacheStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The container disposes this once per registration (as itself and as ICacheStore).
+        // The container and the tier chain may both dispose it.
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace CacheFarm.Daemon.Storage.Remote;
 
 /// <summary>Entries and small blobs in Redis (standalone or cluster), each command bounded by the tier's timeout.</summary>
-internal sealed class RedisTier : IRemoteTier
+internal sealed class RedisTier : ICacheTier
 {
     private readonly RedisTierOptions _options;
     private readonly RedisKeyLayout _keys;
@@ -41,15 +41,17 @@ internal sealed class RedisTier : IRemoteTier
 
     public long MaxBlobSize => _options.MaxBlobSize;
 
+    public bool TrustedReads => false;
+
     public bool IsDisconnected => !_connection.IsCompletedSuccessfully || !_connection.Result.IsConnected;
 
-    public async Task<bool> ContainsBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    public async ValueTask<bool> ContainsBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         return await db.KeyExistsAsync(_keys.Blob(ns, digest)).WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<RemoteBlobSource?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    public async ValueTask<IBlobReader?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var key = _keys.Blob(ns, digest);
@@ -59,25 +61,25 @@ internal sealed class RedisTier : IRemoteTier
             return null;
         }
         RefreshTtl(db, key);
-        return new LeasedBlobSource(lease);
+        return new LeasedBlobReader(lease);
     }
 
-    public IBlobWriter BeginBlobWrite(NamespaceId ns, ContentDigest digest)
+    public ValueTask<IBlobWriter> BeginBlobWriteAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         if (digest.Size > MaxBlobSize)
         {
             throw new StorageFullException($"blob of {digest.Size} bytes exceeds the Redis tier's limit of {MaxBlobSize} bytes");
         }
-        return new RedisBlobWriter(this, _keys.Blob(ns, digest), digest.Size);
+        return ValueTask.FromResult<IBlobWriter>(new RedisBlobWriter(this, _keys.Blob(ns, digest), digest.Size));
     }
 
-    public async Task DeleteBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    public async ValueTask DeleteBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         await db.KeyDeleteAsync(_keys.Blob(ns, digest)).WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var redisKey = _keys.Entry(ns, key.Span);
@@ -90,11 +92,20 @@ internal sealed class RedisTier : IRemoteTier
         return (byte[]?)value;
     }
 
-    public async Task PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+    public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        await db.StringSetAsync(_keys.Entry(ns, key.Span), envelope, _options.Ttl, When.Always)
+        await db.StringSetAsync(_keys.Entry(ns, key.Span), entry, _options.Ttl, When.Always)
             .WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Everything a Redis tier did is counted by the chain's guard around it.
+    public void Describe(Protos.V1.TierStats stats)
+    {
+    }
+
+    public void ZeroStats()
+    {
     }
 
     /// <summary>Sets a value; false when the command may still be in flight (the buffer must then not be reused).</summary>
@@ -136,22 +147,32 @@ internal sealed class RedisTier : IRemoteTier
         }
     }
 
-    private sealed class LeasedBlobSource(Lease<byte> lease) : RemoteBlobSource(lease.Length)
+    /// <summary>A blob fetched whole by one GET: a whole read hands the pooled lease over; a partial one copies its range.</summary>
+    private sealed class LeasedBlobReader(Lease<byte> lease) : IBlobReader
     {
         private Lease<byte>? _lease = lease;
 
+        public long Size { get; } = lease.Length;
+
 #pragma warning disable CS1998 // The value is already here; the stream is only its hand-over.
-        public override async IAsyncEnumerable<BlobChunk> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var owned = Interlocked.Exchange(ref _lease, null) ?? throw new InvalidOperationException("a leased blob is read once");
-            yield return BlobChunk.FromOwner(owned, 0, owned.Length);
+            var end = Math.Min(Size, offset + Math.Max(0, length));
+            if (offset >= end)
+            {
+                yield break;
+            }
+            if (offset == 0 && end == Size && Interlocked.Exchange(ref _lease, null) is { } owned)
+            {
+                yield return BlobChunk.FromOwner(owned, 0, owned.Length);
+                yield break;
+            }
+            var held = Volatile.Read(ref _lease) ?? throw new BlobUnavailableException("a Redis blob's value was handed over by an earlier whole read");
+            var take = (int)(end - offset);
+            var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(take);
+            held.Span.Slice((int)offset, take).CopyTo(copy);
+            yield return BlobChunk.FromRented(copy, take);
         }
 #pragma warning restore CS1998
-
-        public override ValueTask DisposeAsync()
-        {
-            Interlocked.Exchange(ref _lease, null)?.Dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -6,15 +6,11 @@ using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 
-/// <summary>Registers the daemon's <see cref="ICacheStore"/>: the bare local tier, or the tier chain when a remote tier is configured.</summary>
+/// <summary>Registers the daemon's <see cref="ICacheStore"/>: the tier chain over the local tier and whichever remote tiers are configured.</summary>
 internal static class CacheStoreRegistration
 {
     public static IServiceCollection AddCacheStore(this IServiceCollection services, DaemonSettings settings)
     {
-        if (!settings.Redis.IsConfigured && !settings.S3.IsConfigured)
-        {
-            return services.AddSingleton<ICacheStore>(sp => sp.GetRequiredService<FasterLocalTier>());
-        }
         services.AddSingleton(sp => Create(sp, settings));
         return services.AddSingleton<ICacheStore>(sp => sp.GetRequiredService<TieredCacheStore>());
     }
@@ -43,7 +39,7 @@ internal static class CacheStoreRegistration
     }
 
     /// <summary>Puts a remote tier behind the chain's breaker and existence cache, timed by <paramref name="time"/>.</summary>
-    public static GuardedRemoteTier Guard(IRemoteTier tier, TierMode mode, TieredStoreOptions options, ILogger logger, TimeProvider time) =>
+    public static GuardedRemoteTier Guard(ICacheTier tier, TierMode mode, TieredStoreOptions options, ILogger logger, TimeProvider time) =>
         new(tier, mode,
             new CircuitBreaker(options.BreakerFailures, TimeSpan.FromSeconds(Math.Min(1, options.BreakerMaxBackoff.TotalSeconds)), options.BreakerMaxBackoff, time),
             new ExistenceCache(options.ExistenceCacheTtl, time),

@@ -8,7 +8,7 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
 {
     private readonly ILogger _logger;
 
-    public GuardedRemoteTier(IRemoteTier tier, TierMode mode, CircuitBreaker breaker, ExistenceCache existence, ILogger logger)
+    public GuardedRemoteTier(ICacheTier tier, TierMode mode, CircuitBreaker breaker, ExistenceCache existence, ILogger logger)
     {
         Tier = tier;
         Mode = mode;
@@ -17,7 +17,7 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
         _logger = logger;
     }
 
-    public IRemoteTier Tier { get; }
+    public ICacheTier Tier { get; }
 
     public TierMode Mode { get; }
 
@@ -40,7 +40,7 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
 
     /// <summary>Runs one request through the breaker; a failure or timeout is counted and yields <paramref name="fallback"/>.</summary>
     /// <exception cref="OperationCanceledException">Only when the caller itself gave up.</exception>
-    public async Task<T> RunAsync<TState, T>(TState state, Func<IRemoteTier, TState, CancellationToken, Task<T>> request, T fallback, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<TState, T>(TState state, Func<ICacheTier, TState, CancellationToken, ValueTask<T>> request, T fallback, CancellationToken cancellationToken)
     {
         if (!TryEnter())
         {

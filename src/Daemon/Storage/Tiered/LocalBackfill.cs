@@ -12,7 +12,7 @@ internal sealed class LocalBackfill : IAsyncDisposable
     private const int Capacity = 256;
     private const long MaxHeldBytes = 256L << 20;
 
-    private readonly ICacheStore _local;
+    private readonly ICacheTier _local;
     private readonly BlobWriteLocks _writeLocks;
     private readonly ILogger _logger;
     private readonly Channel<Job> _jobs = Channel.CreateBounded<Job>(new BoundedChannelOptions(Capacity) { SingleReader = true });
@@ -22,7 +22,7 @@ internal sealed class LocalBackfill : IAsyncDisposable
     private long _backfills;
     private long _dropped;
 
-    public LocalBackfill(ICacheStore local, BlobWriteLocks writeLocks, ILogger logger)
+    public LocalBackfill(ICacheTier local, BlobWriteLocks writeLocks, ILogger logger)
     {
         _local = local;
         _writeLocks = writeLocks;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Protos.Wire;
 
@@ -11,7 +10,7 @@ namespace CacheFarm.Daemon.Storage.Tiered;
 /// are verified while they are written into the local tier (the backfill doubles as the buffer), and
 /// blobs too large for the local tier are verified into a spool file.
 /// </remarks>
-internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLocks, LocalBackfill backfill, string spoolDirectory)
+internal sealed class RemoteBlobFetch(ICacheTier local, BlobWriteLocks writeLocks, LocalBackfill backfill, string spoolDirectory)
 {
     /// <summary>Largest blob verified in memory.</summary>
     public const long InMemoryLimit = 16L << 20;
@@ -80,38 +79,35 @@ internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLoc
 
     /// <summary>Opens the remote blob and hands its bytes to <paramref name="read"/>; a blob that fails its check is counted corrupt.</summary>
     private static async Task<Hit?> ReadRemoteAsync(
-        GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, Func<RemoteBlobSource, Sha256Verifier, Task<Hit?>> read, CancellationToken cancellationToken)
+        GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, Func<IBlobReader, Sha256Verifier, Task<Hit?>> read, CancellationToken cancellationToken)
     {
         var source = await tier.Tier.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         if (source is null)
         {
             return null;
         }
-        await using (source)
+        // A request naming a stored hash with another size is a miss, not damage to the stored copy.
+        if (source.Size != digest.Size)
         {
-            // A request naming a stored hash with another size is a miss, not damage to the stored copy.
-            if (source.Length != digest.Size)
-            {
-                return null;
-            }
-            using var verifier = new Sha256Verifier(digest);
-            var hit = await read(source, verifier).ConfigureAwait(false);
-            if (hit is null)
-            {
-                await CountCorruptAsync(tier, ns, digest).ConfigureAwait(false);
-            }
-            return hit;
+            return null;
         }
+        using var verifier = new Sha256Verifier(digest);
+        var hit = await read(source, verifier).ConfigureAwait(false);
+        if (hit is null)
+        {
+            await CountCorruptAsync(tier, ns, digest).ConfigureAwait(false);
+        }
+        return hit;
     }
 
-    private static async Task<Hit?> ReadIntoMemoryAsync(RemoteBlobSource source, Sha256Verifier verifier, ContentDigest digest, CancellationToken cancellationToken)
+    private static async Task<Hit?> ReadIntoMemoryAsync(IBlobReader source, Sha256Verifier verifier, ContentDigest digest, CancellationToken cancellationToken)
     {
         SharedBlobBuffer? buffer = null;
         byte[]? rented = null;
         var filled = 0;
         try
         {
-            await foreach (var chunk in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var chunk in source.ReadAsync(0, source.Size, cancellationToken).ConfigureAwait(false))
             {
                 if (!verifier.TryAppend(chunk.Data.Span))
                 {
@@ -157,7 +153,7 @@ internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLoc
     }
 
     /// <summary>Verifies the bytes while writing them into the local tier; the caller holds the blob's write lock.</summary>
-    private async Task<Hit?> ReadIntoLocalTierAsync(RemoteBlobSource source, Sha256Verifier verifier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    private async Task<Hit?> ReadIntoLocalTierAsync(IBlobReader source, Sha256Verifier verifier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         await using (var writer = await local.BeginBlobWriteAsync(ns, digest, cancellationToken).ConfigureAwait(false))
         {
@@ -173,7 +169,7 @@ internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLoc
         return new Hit(reader, null, InLocalTier: true);
     }
 
-    private async Task<Hit?> ReadIntoSpoolFileAsync(RemoteBlobSource source, Sha256Verifier verifier, ContentDigest digest, CancellationToken cancellationToken)
+    private async Task<Hit?> ReadIntoSpoolFileAsync(IBlobReader source, Sha256Verifier verifier, ContentDigest digest, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(spoolDirectory);
         var path = Path.Combine(spoolDirectory, $"{digest.Hex}.{Guid.NewGuid():N}");
@@ -200,9 +196,9 @@ internal sealed class RemoteBlobFetch(ICacheStore local, BlobWriteLocks writeLoc
     }
 
     private static async Task<bool> CopyVerifiedAsync(
-        RemoteBlobSource source, Sha256Verifier verifier, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, CancellationToken cancellationToken)
+        IBlobReader source, Sha256Verifier verifier, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, CancellationToken cancellationToken)
     {
-        await foreach (var chunk in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in source.ReadAsync(0, source.Size, cancellationToken).ConfigureAwait(false))
         {
             using (chunk)
             {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace CacheFarm.Daemon.Storage.Tiered;
 
 /// <summary>Carries out one write-behind job against one remote tier, skipping blobs the tier already holds.</summary>
-internal sealed class RemoteUpload(GuardedRemoteTier target, ICacheStore local, UploadLocalReads localReads, ILogger logger)
+internal sealed class RemoteUpload(GuardedRemoteTier target, ICacheTier local, UploadLocalReads localReads, ILogger logger)
 {
     /// <summary>True when the tier holds the blob or entry afterwards; false when the write was lost.</summary>
     public async Task<bool> RunAsync(WriteBehindJob job, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ internal sealed class RemoteUpload(GuardedRemoteTier target, ICacheStore local, 
     /// <summary>False when the local copy is gone (evicted before its upload ran): nothing to send.</summary>
     private async Task<bool> CopyBlobAsync(WriteBehindJob job, CancellationToken cancellationToken)
     {
-        await using var writer = target.Tier.BeginBlobWrite(job.Ns, job.Digest);
+        await using var writer = await target.Tier.BeginBlobWriteAsync(job.Ns, job.Digest, cancellationToken).ConfigureAwait(false);
         if (job.Data is { } data)
         {
             await writer.AppendAsync(data, cancellationToken).ConfigureAwait(false);

@@ -5,11 +5,15 @@ using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
 
-/// <summary>A local store in front of remote tiers (fastest first): first verified hit wins, hits are backfilled, writes go behind.</summary>
-/// <remarks>The local store is any <see cref="ICacheStore"/> (the FASTER tier in the daemon, memory in unit tests).</remarks>
+/// <summary>The daemon's store: a trusted local tier in front of remote tiers (fastest first); the first verified hit wins, hits are backfilled, writes go behind.</summary>
+/// <remarks>
+/// Every level is an <see cref="ICacheTier"/>: the FASTER log and Redis, S3 in the daemon, memory in
+/// unit tests. The local tier is served as it reads; each remote tier sits behind its own guard
+/// (mode, breaker, existence cache, counters), and its blobs and entries are verified here.
+/// </remarks>
 internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
 {
-    private readonly ICacheStore _local;
+    private readonly ICacheTier _local;
     private readonly IReadOnlyList<GuardedRemoteTier> _remotes;
     private readonly IReadOnlyList<WriteBehindQueue?> _queues;
     private readonly LocalBackfill _backfill;
@@ -17,12 +21,17 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
     private readonly TieredStoreOptions _options;
     private readonly UploadLocalReads _uploadReads = new();
     private readonly long _largestRemoteBlob;
+    private long _unreadableLocalEntries;
     private int _disposed;
 
     public TieredCacheStore(
-        ICacheStore local, IReadOnlyList<GuardedRemoteTier> remotes, TieredStoreOptions options, BlobWriteLocks writeLocks,
+        ICacheTier local, IReadOnlyList<GuardedRemoteTier> remotes, TieredStoreOptions options, BlobWriteLocks writeLocks,
         string spoolDirectory, Microsoft.Extensions.Logging.ILogger logger)
     {
+        if (!local.TrustedReads)
+        {
+            throw new ArgumentException($"the front tier serves clients unverified, so it must check its own reads; {local.Name} does not", nameof(local));
+        }
         _local = local;
         _remotes = remotes;
         _options = options;
@@ -94,7 +103,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         {
             if (remote.CanWrite && remote.Holds(digest) && remote.TryEnter())
             {
-                return ValueTask.FromResult<IBlobWriter>(new DirectRemoteBlobWriter(remote, ns, digest));
+                return DirectRemoteBlobWriter.BeginAsync(remote, ns, digest, cancellationToken);
             }
         }
         throw new StorageFullException($"blob of {digest.Size} bytes exceeds the local tier's limit of {_local.MaxBlobSize} bytes and no remote tier can take it now");
@@ -102,10 +111,14 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
 
     public async ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
-        var entry = await _local.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
-        if (entry is not null)
+        if (await _local.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false) is { } local)
         {
-            return entry;
+            if (StoredEntry.TryParse(local, out var found))
+            {
+                return found;
+            }
+            // Checksummed yet unreadable: written by a daemon whose entry format this one cannot read.
+            Interlocked.Increment(ref _unreadableLocalEntries);
         }
         for (var i = 0; i < _remotes.Count; i++)
         {
@@ -120,7 +133,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
                 Interlocked.Increment(ref remote.Counters[TierCounter.EntryMisses]);
                 continue;
             }
-            if (!EntryEnvelope.TryUnwrap(envelope, out var payload) || !StoredEntry.TryParse(payload.Span, out entry))
+            if (!EntryEnvelope.TryUnwrap(envelope, out var payload) || !StoredEntry.TryParse(payload.Span, out var entry))
             {
                 Interlocked.Increment(ref remote.Counters[TierCounter.CorruptReads]);
                 Interlocked.Increment(ref remote.Counters[TierCounter.EntryMisses]);
@@ -151,10 +164,13 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
 
     public IReadOnlyList<TierStats> GetTierStats()
     {
-        var stats = new List<TierStats>(_local.GetTierStats());
-        _uploadReads.Subtract(stats[0]);
-        stats[0].Backfills = _backfill.Backfills;
-        stats[0].DroppedWrites = _backfill.Dropped;
+        var local = new TierStats { Name = _local.Name, Health = "healthy", Mode = TierMode.ReadWrite.Name() };
+        _local.Describe(local);
+        _uploadReads.Subtract(local);
+        local.CorruptReads += Interlocked.Read(ref _unreadableLocalEntries);
+        local.Backfills = _backfill.Backfills;
+        local.DroppedWrites = _backfill.Dropped;
+        var stats = new List<TierStats>(1 + _remotes.Count) { local };
         for (var i = 0; i < _remotes.Count; i++)
         {
             var remote = _remotes[i];
@@ -166,7 +182,8 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
                 PendingWrites = _queues[i]?.Pending ?? 0,
                 BreakerOpens = remote.Breaker.Opens,
             };
-            remote.Counters.CopyTo(tier);
+            remote.Tier.Describe(tier);
+            remote.Counters.AddTo(tier);
             stats.Add(tier);
         }
         return stats;
@@ -177,8 +194,10 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         _local.ZeroStats();
         _uploadReads.Zero();
         _backfill.Zero();
+        Interlocked.Exchange(ref _unreadableLocalEntries, 0);
         foreach (var remote in _remotes)
         {
+            remote.Tier.ZeroStats();
             remote.Counters.Zero();
         }
     }
@@ -248,7 +267,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The container disposes this once per registration (as itself and as ICacheStore).
+        // The container may dispose this once per registration.
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
@@ -265,5 +284,6 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         {
             await remote.DisposeAsync().ConfigureAwait(false);
         }
+        await _local.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class WriteBehindQueue : IAsyncDisposable
     private readonly Task[] _workers;
     private long _heldBytes;
 
-    public WriteBehindQueue(GuardedRemoteTier target, ICacheStore local, UploadLocalReads localReads, int capacity, ILogger logger)
+    public WriteBehindQueue(GuardedRemoteTier target, ICacheTier local, UploadLocalReads localReads, int capacity, ILogger logger)
     {
         _target = target;
         _upload = new RemoteUpload(target, local, localReads, logger);
