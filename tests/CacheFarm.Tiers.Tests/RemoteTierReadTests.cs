@@ -71,17 +71,17 @@ public sealed class RemoteTierReadTests
         }
         Assert.False(tier.TrustedReads);
         Assert.True(await tier.ContainsBlobAsync(Ns, digest, default));
-        (long Offset, long Length)[] ranges = [(1, 10), (data.Length / 2, data.Length / 3), (data.Length - 5, 5), (0, data.Length), (0, data.Length + 100)];
+        (long Offset, long Length)[] ranges = [(1, 10), (data.Length / 2, data.Length / 3), (data.Length - 5, 5), (0, data.Length), (0, data.Length + 100), (7, long.MaxValue)];
         foreach (var (offset, length) in ranges)
         {
             // A fresh open for every range, as the chain opens once per read.
-            var reader = await tier.OpenBlobAsync(Ns, digest, default);
+            using var reader = await tier.OpenBlobAsync(Ns, digest, default);
             Assert.NotNull(reader);
             Assert.Equal(data.Length, reader.Size);
             var expected = data.AsSpan((int)offset, (int)Math.Min(length, data.Length - offset)).ToArray();
             Assert.Equal(expected, await ReadAsync(reader, offset, length));
         }
-        var twice = await tier.OpenBlobAsync(Ns, digest, default);
+        using var twice = await tier.OpenBlobAsync(Ns, digest, default);
         Assert.Equal(data.AsSpan(3, 4).ToArray(), await ReadAsync(twice!, 3, 4));
         Assert.Equal(data.AsSpan(8, 2).ToArray(), await ReadAsync(twice!, 8, 2));
     }

@@ -45,7 +45,7 @@ public sealed class BatchBlobReads(ICacheStore store, RequestCounters counters, 
 
     private async Task<byte[]?> ReadWholeAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
-        var reader = await store.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        using var reader = await store.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         if (reader is null)
         {
             return null;

@@ -25,7 +25,7 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
             throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is past the end of a {digest.Size}-byte blob"));
         }
         Interlocked.Increment(ref counters[RequestCounter.BlobReads]);
-        var reader = await store.OpenBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false);
+        using var reader = await store.OpenBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false);
         metrics.RecordLookup("blob", ns, reader is not null);
         if (reader is null)
         {

@@ -31,12 +31,13 @@ public interface ICacheStore
     void ZeroStats();
 }
 
-/// <summary>Streams one stored blob.</summary>
-public interface IBlobReader
+/// <summary>Streams one stored blob; disposing it lets go of what it holds that no read took (pooled bytes, a spool file).</summary>
+/// <remarks>One read at a time: readers that hold the blob's bytes hand them to a read of all of them.</remarks>
+public interface IBlobReader : IDisposable
 {
     long Size { get; }
 
-    /// <summary>Yields the bytes of [offset, offset+length) in order; each chunk is owned by the caller.</summary>
+    /// <summary>Yields the bytes of [offset, offset+length) clipped to the blob, in order; each chunk is owned by the caller.</summary>
     /// <exception cref="BlobUnavailableException">A chunk vanished or failed its checksum mid-read.</exception>
     IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, CancellationToken cancellationToken);
 }

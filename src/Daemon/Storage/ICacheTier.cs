@@ -36,13 +36,25 @@ public interface ICacheTier : IAsyncDisposable
     /// <summary>Removes a blob found damaged, so that a later write can put a good copy back.</summary>
     ValueTask DeleteBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken);
 
+    /// <summary>Removes an entry found damaged or unreadable, so that it reads as a miss and a later put replaces it.</summary>
+    ValueTask DeleteEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken);
+
     /// <summary>The bytes last put under the key, or null on a miss.</summary>
+    /// <remarks>
+    /// Opaque to the tier: the chain puts the serialised entry into the trusted tier and, into every
+    /// other, an envelope that carries its checksum.
+    /// </remarks>
     ValueTask<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken);
 
     ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken);
 
     /// <summary>Fills in what the tier counts and knows of itself (size, capacity, evictions); the chain adds what it counts.</summary>
-    void Describe(TierStats stats);
+    /// <remarks>A remote tier keeps no counts of its own: the chain's guard around it counts everything it did.</remarks>
+    void Describe(TierStats stats)
+    {
+    }
 
-    void ZeroStats();
+    void ZeroStats()
+    {
+    }
 }

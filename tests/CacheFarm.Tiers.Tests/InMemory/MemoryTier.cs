@@ -81,6 +81,13 @@ internal sealed class MemoryTier(string name, bool trusted = false, long maxBlob
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask DeleteEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        Enter();
+        _entries.TryRemove((ns.Name, Convert.ToHexString(key.Span)), out _);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
         Enter();
@@ -92,14 +99,6 @@ internal sealed class MemoryTier(string name, bool trusted = false, long maxBlob
         Enter();
         SeedEntry(ns, key.Span, entry.ToArray());
         return ValueTask.CompletedTask;
-    }
-
-    public void Describe(TierStats stats)
-    {
-    }
-
-    public void ZeroStats()
-    {
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -120,7 +119,12 @@ internal sealed class MemoryTier(string name, bool trusted = false, long maxBlob
         public async IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.Yield();
-            yield return BlobChunk.Unpooled(data.AsMemory((int)offset, (int)Math.Min(length, data.Length - offset)));
+            var end = BlobRange.End(data.Length, offset, length);
+            yield return BlobChunk.Unpooled(data.AsMemory((int)offset, (int)(end - offset)));
+        }
+
+        public void Dispose()
+        {
         }
     }
 }

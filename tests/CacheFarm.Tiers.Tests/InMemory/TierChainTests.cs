@@ -194,7 +194,12 @@ public sealed class TierChainTests : IAsyncLifetime
         Assert.Equal(entry, await _chain.Store.GetEntryAsync(Ns, key, default));
 
         Assert.Equal(1, _chain.Stats(0).CorruptReads);
+        Assert.Equal(1, _chain.Stats(0).EntryMisses);
+        Assert.Equal(0, _chain.Stats(0).EntryHits);
         Assert.Equal(1, _chain.Stats(1).EntryHits);
+        // The unreadable copy was removed, and the backfill put the good one in its place.
+        await WaitUntilAsync(s => s.Tiers[0].Backfills == 1, "the entry was backfilled");
+        Assert.Equal(entry, Entry.Parser.ParseFrom(_chain.Local.EntryBytes(Ns, key)));
     }
 
     [Fact]
@@ -211,7 +216,7 @@ public sealed class TierChainTests : IAsyncLifetime
 
     private async Task<byte[]?> ReadAsync(ContentDigest digest)
     {
-        var reader = await _chain.Store.OpenBlobAsync(Ns, digest, default);
+        using var reader = await _chain.Store.OpenBlobAsync(Ns, digest, default);
         if (reader is null)
         {
             return null;

@@ -27,7 +27,7 @@ internal sealed class LocalFileBlobs(ICacheStore store, BlobUploads uploads, Req
         var digest = RequestArguments.Digest(request.Digest);
         var path = ClientFiles.AbsolutePath(request.Path);
         Interlocked.Increment(ref counters[RequestCounter.BlobReads]);
-        var reader = await store.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        using var reader = await store.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         metrics.RecordLookup("blob", ns, reader is not null);
         if (reader is null)
         {

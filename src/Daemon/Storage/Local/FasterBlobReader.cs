@@ -23,13 +23,18 @@ internal sealed class FasterBlobReader : IBlobReader
 
     public long Size => _manifest.Size;
 
+    // Holds nothing between reads: every chunk is read from the log when it is asked for.
+    public void Dispose()
+    {
+    }
+
     public async IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (length <= 0 || offset >= Size)
+        var end = BlobRange.End(Size, offset, length);
+        if (end == offset)
         {
             yield break;
         }
-        var end = Math.Min(Size, offset + length);
         var chunkPayload = _manifest.ChunkPayload;
         var first = (int)(offset / chunkPayload);
         var last = (int)((end - 1) / chunkPayload);

@@ -92,16 +92,15 @@ public sealed class FasterLocalTier : ICacheTier
         var recordKey = RecordKey.Create(RecordKey.Entry, ns, key.Span);
         var record = await Store.ReadAsync(recordKey, cancellationToken).ConfigureAwait(false);
         using var memory = record.Memory;
+        // Entry hits and misses are the chain's to count: only it knows whether the bytes parse.
         if (!record.Found)
         {
-            Interlocked.Increment(ref _counters[TierCounter.EntryMisses]);
             timer.End("miss");
             return null;
         }
         if (!ChecksummedRecord.TryGetPayload(record.Span, out var payload))
         {
             Interlocked.Increment(ref _counters[TierCounter.CorruptReads]);
-            Interlocked.Increment(ref _counters[TierCounter.EntryMisses]);
             Store.Delete(recordKey);
             timer.End("error");
             return null;
@@ -112,7 +111,6 @@ public sealed class FasterLocalTier : ICacheTier
             await Store.UpsertAsync(recordKey, memory!.Memory[..record.Length], cancellationToken).ConfigureAwait(false);
             Capacity.EvictIfNeeded();
         }
-        Interlocked.Increment(ref _counters[TierCounter.EntryHits]);
         timer.End("hit");
         return entry;
     }
@@ -166,6 +164,12 @@ public sealed class FasterLocalTier : ICacheTier
     public ValueTask DeleteBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         DropBrokenBlob(ns, digest, corrupt: false);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        Store.Delete(RecordKey.Create(RecordKey.Entry, ns, key.Span));
         return ValueTask.CompletedTask;
     }
 

@@ -31,6 +31,13 @@ internal sealed class InstrumentedRemoteTier(ICacheTier inner) : ICacheTier
             return true;
         }, _ => "ok").ConfigureAwait(false);
 
+    public async ValueTask DeleteEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken) =>
+        await MeasureAsync("delete_entry", async () =>
+        {
+            await inner.DeleteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, _ => "ok").ConfigureAwait(false);
+
     public ValueTask<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken) =>
         MeasureAsync("get_entry", () => inner.GetEntryAsync(ns, key, cancellationToken), entry => entry is null ? "miss" : "hit");
 

@@ -79,6 +79,12 @@ internal sealed class RedisTier : ICacheTier
         await db.KeyDeleteAsync(_keys.Blob(ns, digest)).WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask DeleteEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await db.KeyDeleteAsync(_keys.Entry(ns, key.Span)).WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
@@ -97,15 +103,6 @@ internal sealed class RedisTier : ICacheTier
         var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         await db.StringSetAsync(_keys.Entry(ns, key.Span), entry, _options.Ttl, When.Always)
             .WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
-    }
-
-    // Everything a Redis tier did is counted by the chain's guard around it.
-    public void Describe(Protos.V1.TierStats stats)
-    {
-    }
-
-    public void ZeroStats()
-    {
     }
 
     /// <summary>Sets a value; false when the command may still be in flight (the buffer must then not be reused).</summary>
@@ -147,32 +144,24 @@ internal sealed class RedisTier : ICacheTier
         }
     }
 
-    /// <summary>A blob fetched whole by one GET: a whole read hands the pooled lease over; a partial one copies its range.</summary>
+    /// <summary>A blob fetched whole by one GET, its pooled value held until a read takes it.</summary>
     private sealed class LeasedBlobReader(Lease<byte> lease) : IBlobReader
     {
-        private Lease<byte>? _lease = lease;
+        private readonly HeldBlobBytes _value = new(BlobChunk.FromOwner(lease, 0, lease.Length));
 
-        public long Size { get; } = lease.Length;
+        public long Size => _value.Length;
 
 #pragma warning disable CS1998 // The value is already here; the stream is only its hand-over.
         public async IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var end = Math.Min(Size, offset + Math.Max(0, length));
-            if (offset >= end)
+            var end = BlobRange.End(Size, offset, length);
+            if (end > offset)
             {
-                yield break;
+                yield return _value.Slice((int)offset, (int)(end - offset));
             }
-            if (offset == 0 && end == Size && Interlocked.Exchange(ref _lease, null) is { } owned)
-            {
-                yield return BlobChunk.FromOwner(owned, 0, owned.Length);
-                yield break;
-            }
-            var held = Volatile.Read(ref _lease) ?? throw new BlobUnavailableException("a Redis blob's value was handed over by an earlier whole read");
-            var take = (int)(end - offset);
-            var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(take);
-            held.Span.Slice((int)offset, take).CopyTo(copy);
-            yield return BlobChunk.FromRented(copy, take);
         }
 #pragma warning restore CS1998
+
+        public void Dispose() => _value.Dispose();
     }
 }

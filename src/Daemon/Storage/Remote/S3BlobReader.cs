@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Net;
 using System.Runtime.CompilerServices;
+using Amazon.S3;
 using Amazon.S3.Model;
 using CacheFarm.Protos.Wire;
 
@@ -11,11 +13,9 @@ namespace CacheFarm.Daemon.Storage.Remote;
 /// pooled buffer; the rest is fetched as it is read. Ranges keep every request short enough for one
 /// deadline, instead of one GET whose duration grows with the blob.
 /// </remarks>
-internal sealed class S3BlobReader(S3Tier tier, string key, long size, byte[] first, int firstLength) : IBlobReader
+internal sealed class S3BlobReader(S3Tier tier, string key, long size, HeldBlobBytes first) : IBlobReader
 {
     private const int ChunkBytes = 1 << 20;
-
-    private byte[]? _first = first;
 
     public long Size => size;
 
@@ -29,44 +29,40 @@ internal sealed class S3BlobReader(S3Tier tier, string key, long size, byte[] fi
         {
             request.ByteRange = new ByteRange(0, firstRange - 1);
         }
-        using var response = await GetAsync(tier, request, deadline.Token).ConfigureAwait(false);
-        if (response is null)
+        GetObjectResponse response;
+        try
+        {
+            response = await tier.Client.GetObjectAsync(request, deadline.Token).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             return null;
         }
-        var size = TotalLength(response);
-        var length = (int)Math.Min(response.ContentLength, firstRange);
-        var first = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
-        try
+        using (response)
         {
-            var filled = await FillAsync(response.ResponseStream, first.AsMemory(0, length), deadline.Token).ConfigureAwait(false);
-            return new S3BlobReader(tier, key, size, first, filled);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(first);
-            throw;
+            var length = (int)Math.Min(response.ContentLength, firstRange);
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+            try
+            {
+                var filled = await response.ResponseStream.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, deadline.Token).ConfigureAwait(false);
+                return new S3BlobReader(tier, key, TotalLength(response), new HeldBlobBytes(BlobChunk.FromRented(buffer, filled)));
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
         }
     }
 
     public async IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var end = Math.Min(Size, offset + Math.Max(0, length));
+        var end = BlobRange.End(Size, offset, length);
         var position = offset;
-        if (position < firstLength && position < end)
+        if (position < first.Length && position < end)
         {
-            var take = (int)(Math.Min(end, firstLength) - position);
-            if (position == 0 && take == firstLength && Interlocked.Exchange(ref _first, null) is { } owned)
-            {
-                yield return BlobChunk.FromRented(owned, take);
-            }
-            else
-            {
-                var first = Volatile.Read(ref _first) ?? throw new BlobUnavailableException($"S3 object {key}: its first part was handed over by an earlier read");
-                var copy = ArrayPool<byte>.Shared.Rent(take);
-                first.AsSpan((int)position, take).CopyTo(copy);
-                yield return BlobChunk.FromRented(copy, take);
-            }
+            var take = (int)(Math.Min(end, first.Length) - position);
+            yield return first.Slice((int)position, take);
             position += take;
         }
         while (position < end)
@@ -77,19 +73,19 @@ internal sealed class S3BlobReader(S3Tier tier, string key, long size, byte[] fi
                 new GetObjectRequest { BucketName = tier.Bucket, Key = key, ByteRange = new ByteRange(position, rangeEnd - 1) }, deadline.Token).ConfigureAwait(false);
             while (position < rangeEnd)
             {
-                var size = (int)Math.Min(ChunkBytes, rangeEnd - position);
-                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                var take = (int)Math.Min(ChunkBytes, rangeEnd - position);
+                var buffer = ArrayPool<byte>.Shared.Rent(take);
                 int filled;
                 try
                 {
-                    filled = await FillAsync(response.ResponseStream, buffer.AsMemory(0, size), deadline.Token).ConfigureAwait(false);
+                    filled = await response.ResponseStream.ReadAtLeastAsync(buffer.AsMemory(0, take), take, throwOnEndOfStream: false, deadline.Token).ConfigureAwait(false);
                 }
                 catch
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     throw;
                 }
-                if (filled < size)
+                if (filled < take)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     throw new IOException($"S3 object {key} ended after {position + filled} of {Size} bytes");
@@ -100,17 +96,7 @@ internal sealed class S3BlobReader(S3Tier tier, string key, long size, byte[] fi
         }
     }
 
-    private static async Task<GetObjectResponse?> GetAsync(S3Tier tier, GetObjectRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await tier.Client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Amazon.S3.AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.RequestedRangeNotSatisfiable)
-        {
-            return null;
-        }
-    }
+    public void Dispose() => first.Dispose();
 
     private static long TotalLength(GetObjectResponse response)
     {
@@ -121,20 +107,5 @@ internal sealed class S3BlobReader(S3Tier tier, string key, long size, byte[] fi
             return total;
         }
         return response.ContentLength;
-    }
-
-    private static async Task<int> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer[filled..], cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-            filled += read;
-        }
-        return filled;
     }
 }

@@ -60,6 +60,12 @@ internal sealed class S3Tier : ICacheTier
         await Client.DeleteObjectAsync(Bucket, _keys.Blob(ns, digest), deadline.Token).ConfigureAwait(false);
     }
 
+    public async ValueTask DeleteEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        await Client.DeleteObjectAsync(Bucket, _keys.Entry(ns, key.Span), deadline.Token).ConfigureAwait(false);
+    }
+
     public async ValueTask<byte[]?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
@@ -80,15 +86,6 @@ internal sealed class S3Tier : ICacheTier
     {
         using var deadline = Deadline(cancellationToken);
         await PutObjectAsync(_keys.Entry(ns, key.Span), entry.ToArray(), entry.Length, deadline.Token).ConfigureAwait(false);
-    }
-
-    // Everything an S3 tier did is counted by the chain's guard around it.
-    public void Describe(Protos.V1.TierStats stats)
-    {
-    }
-
-    public void ZeroStats()
-    {
     }
 
     internal Task PutObjectAsync(string key, byte[] data, int length, CancellationToken cancellationToken) =>

@@ -100,6 +100,24 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
         }
     }
 
+    /// <summary>Removes a copy found damaged, so that the next write puts a good one back; best effort, and only where this daemon may write.</summary>
+    public async Task RemoveDamagedAsync<TState>(TState state, Func<ICacheTier, TState, CancellationToken, ValueTask> delete)
+    {
+        if (!CanWrite)
+        {
+            return;
+        }
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await delete(Tier, state, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The copy stays a counted miss until a write replaces it.
+        }
+    }
+
     /// <summary>The outcome of an admitted request the caller abandoned.</summary>
     public void Abandoned() => Breaker.Abandon();
 

@@ -18,7 +18,7 @@ internal sealed class MemoryBlobReader(SharedBlobBuffer buffer) : IBlobReader
         var held = Interlocked.Exchange(ref _buffer, null) ?? throw new BlobUnavailableException("a remote blob's reader was read twice");
         try
         {
-            var end = Math.Min(Size, offset + Math.Max(0, length));
+            var end = BlobRange.End(Size, offset, length);
             for (var at = offset; at < end; at += ChunkBytes)
             {
                 var take = (int)Math.Min(ChunkBytes, end - at);
@@ -31,4 +31,6 @@ internal sealed class MemoryBlobReader(SharedBlobBuffer buffer) : IBlobReader
         }
     }
 #pragma warning restore CS1998
+
+    public void Dispose() => Interlocked.Exchange(ref _buffer, null)?.Release();
 }

@@ -81,7 +81,7 @@ internal sealed class RemoteBlobFetch(ICacheTier local, BlobWriteLocks writeLock
     private static async Task<Hit?> ReadRemoteAsync(
         GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, Func<IBlobReader, Sha256Verifier, Task<Hit?>> read, CancellationToken cancellationToken)
     {
-        var source = await tier.Tier.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        using var source = await tier.Tier.OpenBlobAsync(ns, digest, cancellationToken).ConfigureAwait(false);
         if (source is null)
         {
             return null;
@@ -216,18 +216,6 @@ internal sealed class RemoteBlobFetch(ICacheTier local, BlobWriteLocks writeLock
     {
         Interlocked.Increment(ref tier.Counters[TierCounter.CorruptReads]);
         tier.Existence.Forget(ns, digest);
-        if (tier.CanWrite)
-        {
-            // Remove the damaged copy so the next write of this blob puts a good one back.
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await tier.Tier.DeleteBlobAsync(ns, digest, deadline.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // Best effort: the copy stays a counted miss until then.
-            }
-        }
+        await tier.RemoveDamagedAsync((ns, digest), static (remote, s, ct) => remote.DeleteBlobAsync(s.ns, s.digest, ct)).ConfigureAwait(false);
     }
 }

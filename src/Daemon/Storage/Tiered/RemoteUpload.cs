@@ -72,7 +72,7 @@ internal sealed class RemoteUpload(GuardedRemoteTier target, ICacheTier local, U
         }
         else
         {
-            var reader = await local.OpenBlobAsync(job.Ns, job.Digest, cancellationToken).ConfigureAwait(false);
+            using var reader = await local.OpenBlobAsync(job.Ns, job.Digest, cancellationToken).ConfigureAwait(false);
             if (reader is null)
             {
                 return false;

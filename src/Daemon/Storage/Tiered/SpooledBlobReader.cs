@@ -20,7 +20,7 @@ internal sealed class SpooledBlobReader(string path, long size) : IBlobReader
         {
             await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             stream.Position = offset;
-            var remaining = Math.Min(size - offset, Math.Max(0, length));
+            var remaining = BlobRange.End(size, offset, length) - offset;
             while (remaining > 0)
             {
                 var take = (int)Math.Min(ChunkBytes, remaining);
@@ -41,6 +41,14 @@ internal sealed class SpooledBlobReader(string path, long size) : IBlobReader
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _path, null) is { } unread)
+        {
+            File.Delete(unread);
         }
     }
 }

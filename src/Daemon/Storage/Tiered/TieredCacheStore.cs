@@ -21,7 +21,9 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
     private readonly TieredStoreOptions _options;
     private readonly UploadLocalReads _uploadReads = new();
     private readonly long _largestRemoteBlob;
-    private long _unreadableLocalEntries;
+    private readonly bool _writesBehind;
+    // What the chain counts for the local tier: entry hits and misses (a stored entry that does not parse is a miss).
+    private readonly TierCounters _localCounters = new();
     private int _disposed;
 
     public TieredCacheStore(
@@ -38,6 +40,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         _queues = remotes.Select(r => r.CanWrite ? new WriteBehindQueue(r, local, _uploadReads, options.WriteBehindQueue, logger) : null).ToArray();
         _backfill = new LocalBackfill(local, writeLocks, logger);
         _fetch = new RemoteBlobFetch(local, writeLocks, _backfill, spoolDirectory);
+        _writesBehind = _queues.Any(q => q is not null);
         _largestRemoteBlob = remotes.Where(r => r.CanWrite).Select(r => r.Tier.MaxBlobSize).DefaultIfEmpty(0).Max();
     }
 
@@ -115,11 +118,15 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         {
             if (StoredEntry.TryParse(local, out var found))
             {
+                Interlocked.Increment(ref _localCounters[TierCounter.EntryHits]);
                 return found;
             }
             // Checksummed yet unreadable: written by a daemon whose entry format this one cannot read.
-            Interlocked.Increment(ref _unreadableLocalEntries);
+            // Gone, it reads as a miss and the next put replaces it.
+            Interlocked.Increment(ref _localCounters[TierCounter.CorruptReads]);
+            await _local.DeleteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
         }
+        Interlocked.Increment(ref _localCounters[TierCounter.EntryMisses]);
         for (var i = 0; i < _remotes.Count; i++)
         {
             var remote = _remotes[i];
@@ -137,6 +144,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
             {
                 Interlocked.Increment(ref remote.Counters[TierCounter.CorruptReads]);
                 Interlocked.Increment(ref remote.Counters[TierCounter.EntryMisses]);
+                await remote.RemoveDamagedAsync((ns, key), static (tier, s, ct) => tier.DeleteEntryAsync(s.ns, s.key, ct)).ConfigureAwait(false);
                 continue;
             }
             Interlocked.Increment(ref remote.Counters[TierCounter.EntryHits]);
@@ -150,7 +158,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
     public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
     {
         await _local.PutEntryAsync(ns, key, entry, cancellationToken).ConfigureAwait(false);
-        if (_queues.All(q => q is null))
+        if (!_writesBehind)
         {
             return;
         }
@@ -167,7 +175,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         var local = new TierStats { Name = _local.Name, Health = "healthy", Mode = TierMode.ReadWrite.Name() };
         _local.Describe(local);
         _uploadReads.Subtract(local);
-        local.CorruptReads += Interlocked.Read(ref _unreadableLocalEntries);
+        _localCounters.AddTo(local);
         local.Backfills = _backfill.Backfills;
         local.DroppedWrites = _backfill.Dropped;
         var stats = new List<TierStats>(1 + _remotes.Count) { local };
@@ -194,7 +202,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         _local.ZeroStats();
         _uploadReads.Zero();
         _backfill.Zero();
-        Interlocked.Exchange(ref _unreadableLocalEntries, 0);
+        _localCounters.Zero();
         foreach (var remote in _remotes)
         {
             remote.Tier.ZeroStats();
@@ -205,6 +213,10 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
     private async ValueTask<IBlobWriter> WriteLocallyAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         var writer = await _local.BeginBlobWriteAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+        if (!_writesBehind)
+        {
+            return writer;
+        }
         return new WriteBehindBlobWriter(writer, () =>
         {
             for (var i = 0; i < _remotes.Count; i++)
