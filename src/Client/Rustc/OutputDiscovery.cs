@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.Rustc;
@@ -16,11 +17,15 @@ public static class OutputDiscovery
         {
             return found;
         }
-        foreach (var path in Directory.EnumerateFiles(outputDirectory))
+        // The name is tested on the directory entry itself: deps/ holds the files of every crate of the
+        // build, and a path string for each of them was most of what a miss allocated here.
+        var named = new FileSystemEnumerable<string>(outputDirectory, (ref entry) => entry.ToFullPath())
         {
-            var name = Path.GetFileName(path);
-            if ((IsNamedAfter(name, stem) || IsNamedAfter(name, "lib" + stem))
-                && FileStamp.TryRead(path, out var stamp) && stamp.IsRegularFile && stamp.WrittenSince(compileStartNs))
+            ShouldIncludePredicate = (ref entry) => !entry.IsDirectory && (IsNamedAfter(entry.FileName, stem, "") || IsNamedAfter(entry.FileName, stem, "lib")),
+        };
+        foreach (var path in named)
+        {
+            if (FileStamp.TryRead(path, out var stamp) && stamp.IsRegularFile && stamp.WrittenSince(compileStartNs))
             {
                 found.Add(path);
             }
@@ -29,6 +34,13 @@ public static class OutputDiscovery
         return found;
     }
 
-    private static bool IsNamedAfter(string name, string stem) =>
-        name.StartsWith(stem, StringComparison.Ordinal) && (name.Length == stem.Length || name[stem.Length] == '.');
+    private static bool IsNamedAfter(ReadOnlySpan<char> name, string stem, string prefix)
+    {
+        if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name[prefix.Length..].StartsWith(stem, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var end = prefix.Length + stem.Length;
+        return name.Length == end || name[end] == '.';
+    }
 }
