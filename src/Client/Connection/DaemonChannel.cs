@@ -1,26 +1,15 @@
 using System.Net.Sockets;
+using CacheFarm.Protos.Wire;
 using Grpc.Net.Client;
 
 namespace CacheFarm.Client.Connection;
 
-/// <summary>Creates the gRPC channel to the daemon, tuned for blob streams (large HTTP/2 windows, no proxy).</summary>
+/// <summary>Creates the gRPC channel to the daemon: over its Unix socket or TCP, with the client's TLS settings.</summary>
 public static class DaemonChannel
 {
-    public const int MaxMessageBytes = 16 << 20;
-
     public static GrpcChannel Create(DaemonEndpoint endpoint, TimeSpan connectTimeout, ClientCredentials? credentials = null)
     {
-        var handler = new SocketsHttpHandler
-        {
-            // An 8 MiB stream window lets a 1 MiB blob arrive without waiting for WINDOW_UPDATEs.
-            InitialHttp2StreamWindowSize = 8 << 20,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
-            EnableMultipleHttp2Connections = true,
-            UseProxy = false,
-            ConnectTimeout = connectTimeout,
-        };
+        var handler = CacheFarmChannel.Handler(connectTimeout);
         if (credentials is not null)
         {
             ClientTls.Apply(handler.SslOptions, credentials);
@@ -43,12 +32,6 @@ public static class DaemonChannel
                 }
             };
         }
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            MaxReceiveMessageSize = MaxMessageBytes,
-            MaxSendMessageSize = MaxMessageBytes,
-            DisposeHttpClient = true,
-        });
+        return CacheFarmChannel.Create(address, handler);
     }
 }

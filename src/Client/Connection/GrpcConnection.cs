@@ -1,6 +1,6 @@
 using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace CacheFarm.Client.Connection;
@@ -13,13 +13,7 @@ internal sealed class GrpcConnection : IDisposable
     public GrpcConnection(DaemonEndpoint endpoint, TimeSpan connectTimeout, ClientCredentials credentials)
     {
         _channel = DaemonChannel.Create(endpoint, connectTimeout, credentials);
-        Invoker = credentials.Token is { } token
-            ? _channel.CreateCallInvoker().Intercept(metadata =>
-            {
-                metadata.Add("authorization", "Bearer " + token);
-                return metadata;
-            })
-            : _channel.CreateCallInvoker();
+        Invoker = CacheFarmChannel.Invoker(_channel, credentials.Token);
         Entries = new EntryStore.EntryStoreClient(Invoker);
         Admin = new Protos.V1.Admin.AdminClient(Invoker);
     }

@@ -50,8 +50,8 @@ internal static class DaemonHost
         builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, settings, fastPath));
         builder.Services.AddGrpc(o =>
         {
-            o.MaxReceiveMessageSize = ListenerSetup.MaxMessageBytes;
-            o.MaxSendMessageSize = ListenerSetup.MaxMessageBytes;
+            o.MaxReceiveMessageSize = CacheFarmChannel.MaxMessageBytes;
+            o.MaxSendMessageSize = CacheFarmChannel.MaxMessageBytes;
             o.EnableDetailedErrors = true;
             o.Interceptors.Add<RpcMetricsInterceptor>();
             o.Interceptors.Add<AuthInterceptor>();

@@ -12,8 +12,6 @@ namespace CacheFarm.Daemon.Hosting;
 /// <summary>Kestrel endpoints (Unix socket and loopback TCP, HTTP/2 only; the fast path's socket) and the limits tuned for large blob streams.</summary>
 internal static class ListenerSetup
 {
-    public const int MaxMessageBytes = 16 << 20;
-
     public static void Configure(KestrelServerOptions kestrel, DaemonSettings settings, bool fastPath)
     {
         var http2 = kestrel.Limits.Http2;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using CacheFarm.Daemon.Configuration;
+using CacheFarm.Protos.Wire;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
@@ -38,18 +39,8 @@ internal static class TlsSetup
             if (clientCa is not null)
             {
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                https.ClientCertificateValidation = (client, _, _) => IssuedBy(client, clientCa);
+                https.ClientCertificateValidation = (client, _, _) => CertificateAuthority.IssuedBy(client, clientCa);
             }
         });
-    }
-
-    /// <summary>True when <paramref name="certificate"/> chains to <paramref name="authority"/> and nothing else.</summary>
-    public static bool IssuedBy(X509Certificate2 certificate, X509Certificate2 authority)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
     }
 }
