@@ -47,10 +47,29 @@ public sealed class DaemonSettingsTests
     [InlineData("--capacity", "lots", "capacity")]
     [InlineData("--bogus", "1", "unknown flag --bogus")]
     [InlineData("--checkpoint-interval", "0", "checkpoint_interval_seconds")]
+    [InlineData("--upstream", "cache.internal:4227", "upstream")]
+    [InlineData("--upstream", "ftp://cache.internal:21", "upstream")]
+    [InlineData("--upstream-token-file", "/nonexistent/token", "upstream_token_file")]
+    [InlineData("--upstream-mode", "sometimes", "upstream_mode")]
     public void BadValuesAreRefusedWithTheSettingNamed(string flag, string value, string expected)
     {
         var ex = Assert.Throws<SettingsException>(() => DaemonSettingsLoader.Load([flag, value], Env()));
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void A_runner_names_its_upstream_and_reads_the_token_from_a_mounted_file()
+    {
+        using var dir = new TempDirectory();
+        var tokenFile = dir.Combine("token");
+        File.WriteAllText(tokenFile, "runner-secret\n");
+        var settings = DaemonSettingsLoader.Load([], Env(
+            ("CACHEFARM_UPSTREAM", "https://cache.internal:4227"), ("CACHEFARM_UPSTREAM_TOKEN_FILE", tokenFile), ("CACHEFARM_UPSTREAM_MODE", "read-only")));
+        Assert.True(settings.Upstream.IsConfigured);
+        Assert.Equal(new Uri("https://cache.internal:4227"), settings.Upstream.Endpoint);
+        Assert.Equal("runner-secret", settings.Upstream.Token);
+        Assert.Equal(CacheFarm.Daemon.Storage.Remote.TierMode.ReadOnly, settings.Upstream.Mode);
+        Assert.False(DaemonSettingsLoader.Load([], Env()).Upstream.IsConfigured);
     }
 
     [Fact]

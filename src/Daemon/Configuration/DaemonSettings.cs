@@ -1,5 +1,6 @@
 using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Remote;
+using CacheFarm.Daemon.Storage.Upstream;
 using CacheFarm.Daemon.Storage.Tiered;
 
 namespace CacheFarm.Daemon.Configuration;
@@ -59,6 +60,9 @@ public sealed record DaemonSettings
 
     /// <summary>The S3 tier; not configured by default.</summary>
     public S3TierOptions S3 { get; init; } = new();
+
+    /// <summary>The upstream tier, a shared cachefarmd; not configured by default.</summary>
+    public UpstreamTierOptions Upstream { get; init; } = new();
 
     /// <summary>Write-behind, backfill, existence cache and breaker of the tier chain (used only with a remote tier).</summary>
     public TieredStoreOptions Tiers { get; init; } = new();

@@ -93,6 +93,20 @@ public static class DaemonSettingsLoader
             (s, v) => s with { S3 = s.S3 with { AccessKeyId = None(v) } }),
         new("s3_secret_access_key", "CACHEFARM_S3_SECRET_ACCESS_KEY", "s3-secret-access-key", "S3 secret access key (default: the AWS credential chain)",
             (s, v) => s with { S3 = s.S3 with { SecretAccessKey = None(v) } }),
+        new("upstream", "CACHEFARM_UPSTREAM", "upstream", "shared cachefarmd behind the local tier: http://host:port or https://host:port (default none)",
+            (s, v) => s with { Upstream = s.Upstream with { Endpoint = None(v) is { } e ? UpstreamAddress(e) : null } }),
+        new("upstream_token", "CACHEFARM_UPSTREAM_TOKEN", "upstream-token", "bearer token for the upstream (default none)",
+            (s, v) => s with { Upstream = s.Upstream with { Token = None(v) } }),
+        new("upstream_token_file", "CACHEFARM_UPSTREAM_TOKEN_FILE", "upstream-token-file", "file holding the upstream's bearer token, instead of upstream_token (default none)",
+            (s, v) => s with { Upstream = s.Upstream with { Token = None(v) is { } f ? File.ReadAllText(ExistingFile(f, "upstream_token_file")).Trim() : s.Upstream.Token } }),
+        new("upstream_ca", "CACHEFARM_UPSTREAM_CA", "upstream-ca", "PEM file of the CA that signs the upstream's TLS certificate (default: the system's trust store)",
+            (s, v) => s with { Upstream = s.Upstream with { CaFile = None(v) is { } ca ? ExistingFile(ca, "upstream_ca") : null } }),
+        new("upstream_mode", "CACHEFARM_UPSTREAM_MODE", "upstream-mode", "upstream tier mode: read-write, read-only (for a read-only token), write-only or off (default read-write)",
+            (s, v) => s with { Upstream = s.Upstream with { Mode = Mode(v, "upstream_mode") } }),
+        new("upstream_timeout_ms", "CACHEFARM_UPSTREAM_TIMEOUT_MS", "upstream-timeout-ms", "deadline of one upstream call, and of each chunk of a stream, in ms (default 5000)",
+            (s, v) => s with { Upstream = s.Upstream with { Timeout = TimeSpan.FromMilliseconds(Number(v, "upstream_timeout_ms", min: 1)) } }),
+        new("upstream_max_blob_size", "CACHEFARM_UPSTREAM_MAX_BLOB_SIZE", "upstream-max-blob-size", "largest blob looked up and written upstream, e.g. 1G (default 5G)",
+            (s, v) => s with { Upstream = s.Upstream with { MaxBlobSize = Size(v, "upstream_max_blob_size") } }),
         new("write_behind_queue", "CACHEFARM_WRITE_BEHIND_QUEUE", "write-behind-queue", "writes waiting per remote tier before new ones are dropped (default 4096)",
             (s, v) => s with { Tiers = s.Tiers with { WriteBehindQueue = (int)Number(v, "write_behind_queue", min: 1) } }),
         new("backfill", "CACHEFARM_BACKFILL", "backfill", "copy remote hits into the faster tiers: true or false (default true)",
@@ -237,6 +251,11 @@ public static class DaemonSettingsLoader
     }
 
     private static string? None(string value) => value is "none" or "" ? null : value;
+
+    private static Uri UpstreamAddress(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Port > 0
+            ? uri
+            : throw new SettingsException($"upstream: '{value}' is not http://host:port or https://host:port");
 
     private static string ExistingFile(string value, string key) =>
         File.Exists(value) ? Path.GetFullPath(value) : throw new SettingsException($"{key}: no such file '{value}'");

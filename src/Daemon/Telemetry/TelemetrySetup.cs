@@ -26,6 +26,8 @@ internal static class TelemetrySetup
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(CacheFarmTelemetry.Name);
+                // Connections and TLS handshakes per client: a fleet whose runners do not reuse connections shows here.
+                metrics.AddMeter("Microsoft.AspNetCore.Server.Kestrel");
                 if (settings.MetricsListen is not null)
                 {
                     metrics.AddPrometheusExporter();

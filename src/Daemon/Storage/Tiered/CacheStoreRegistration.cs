@@ -2,6 +2,7 @@ using CacheFarm.Daemon.Configuration;
 using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Daemon.Storage.Streaming;
+using CacheFarm.Daemon.Storage.Upstream;
 using Microsoft.Extensions.Logging;
 
 namespace CacheFarm.Daemon.Storage.Tiered;
@@ -20,6 +21,11 @@ internal static class CacheStoreRegistration
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("CacheFarm.Tiers");
         var options = settings.Tiers;
         var remotes = new List<GuardedRemoteTier>();
+        // A runner-local daemon's shared cachefarmd comes first: it fronts the fleet's Redis and S3 itself.
+        if (settings.Upstream.IsConfigured)
+        {
+            remotes.Add(Guard(new InstrumentedRemoteTier(new UpstreamTier(settings.Upstream)), settings.Upstream.Mode, options, logger, TimeProvider.System));
+        }
         if (settings.Redis.IsConfigured)
         {
             remotes.Add(Guard(new InstrumentedRemoteTier(new RedisTier(settings.Redis)), settings.Redis.Mode, options, logger, TimeProvider.System));

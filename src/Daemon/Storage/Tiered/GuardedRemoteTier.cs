@@ -86,6 +86,13 @@ internal sealed class GuardedRemoteTier : IAsyncDisposable
 
     public void Failed(Exception error)
     {
+        if (error is TierRefusedException)
+        {
+            // An answer, not a failure: the tier is up, this one request is lost.
+            Succeeded();
+            _logger.LogDebug("{Tier} tier refused a request: {Reason}", Name, error.Message);
+            return;
+        }
         if (error is TimeoutException or OperationCanceledException)
         {
             Interlocked.Increment(ref Counters[TierCounter.Timeouts]);
