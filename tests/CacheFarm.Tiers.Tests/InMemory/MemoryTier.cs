@@ -13,6 +13,7 @@ internal sealed class MemoryTier(string name, bool trusted = false, long maxBlob
     private readonly ConcurrentDictionary<(string, string), byte[]> _entries = new();
     private int _requests;
     private int _blobCommits;
+    private int _opensWaiting;
 
     public string Name => name;
 
@@ -27,6 +28,12 @@ internal sealed class MemoryTier(string name, bool trusted = false, long maxBlob
 
     /// <summary>While set, a blob upload's commit waits for it: the upload is "under way".</summary>
     public TaskCompletionSource? HoldUploads { get; set; }
+
+    /// <summary>While set, a blob open waits for it, as over a slow link.</summary>
+    public TaskCompletionSource? HoldOpens { get; set; }
+
+    /// <summary>Blob opens waiting on <see cref="HoldOpens"/> right now.</summary>
+    public int OpensWaiting => Volatile.Read(ref _opensWaiting);
 
     /// <summary>Requests that reached the tier (refused ones included).</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -50,10 +57,16 @@ internal sealed class MemoryTier(string name, bool trusted = false, long maxBlob
         return ValueTask.FromResult(_blobs.ContainsKey((ns.Name, digest)));
     }
 
-    public ValueTask<IBlobReader?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    public async ValueTask<IBlobReader?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         Enter();
-        return ValueTask.FromResult<IBlobReader?>(Blob(ns, digest) is { } data ? new Reader(data) : null);
+        if (HoldOpens is { } hold)
+        {
+            Interlocked.Increment(ref _opensWaiting);
+            await hold.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Decrement(ref _opensWaiting);
+        }
+        return Blob(ns, digest) is { } data ? new Reader(data) : null;
     }
 
     public ValueTask<IBlobWriter> BeginBlobWriteAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)

@@ -184,6 +184,35 @@ public sealed class TierChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_remote_entry_hit_fetches_its_outputs_together_and_answers_once_they_are_all_local()
+    {
+        var key = ContentDigest.Of("entry with outputs"u8).Hash.ToArray();
+        var outputs = Enumerable.Range(0, 4).Select(i => BlobData.Random(50_000, seed: 40 + i)).ToList();
+        var entry = new Entry();
+        foreach (var (data, i) in outputs.Select((d, i) => (d, i)))
+        {
+            _chain.Remote.Seed(Ns, ContentDigest.Of(data), data);
+            entry.Outputs.Add(new OutputFile { Path = $"deps/out{i}", Digest = ContentDigest.Of(data).ToProto() });
+        }
+        _chain.Remote.SeedEntry(Ns, key, EntryEnvelope.Wrap(entry.ToByteArray()));
+        _chain.Remote.HoldOpens = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var lookup = _chain.Store.GetEntryAsync(Ns, key, default).AsTask();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_chain.Remote.OpensWaiting < outputs.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal(outputs.Count, _chain.Remote.OpensWaiting);
+        Assert.False(lookup.IsCompleted);
+        _chain.Remote.HoldOpens.SetResult();
+
+        Assert.Equal(entry, await lookup);
+        Assert.All(outputs, data => Assert.Equal(data, _chain.Local.Blob(Ns, ContentDigest.Of(data))));
+        Assert.Equal(outputs.Count, _chain.Stats(1).BlobHits);
+    }
+
+    [Fact]
     public async Task A_local_entry_that_does_not_parse_is_a_counted_corrupt_read_and_the_remote_copy_is_served()
     {
         var key = ContentDigest.Of("damaged local entry"u8).Hash.ToArray();

@@ -19,8 +19,11 @@ internal sealed class RemoteBlobFetch(ICacheTier local, BlobWriteLocks writeLock
     public readonly record struct Hit(IBlobReader Reader, SharedBlobBuffer? Buffer, bool InLocalTier);
 
     /// <summary>The verified blob, or null on a miss (absent, wrong size, corrupt, tier failing or skipped).</summary>
-    /// <remarks>Never asked for the empty blob, which every tier chain holds locally.</remarks>
-    public async Task<Hit?> FetchAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Never asked for the empty blob, which every tier chain holds locally. With <paramref name="intoLocalTier"/>
+    /// a blob the local tier can take is in it when this returns, rather than backfilled later.
+    /// </remarks>
+    public async Task<Hit?> FetchAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken, bool intoLocalTier = false)
     {
         if (!tier.TryEnter())
         {
@@ -29,7 +32,7 @@ internal sealed class RemoteBlobFetch(ICacheTier local, BlobWriteLocks writeLock
         Hit? hit;
         try
         {
-            hit = await ReadVerifiedAsync(tier, ns, digest, cancellationToken).ConfigureAwait(false);
+            hit = await ReadVerifiedAsync(tier, ns, digest, intoLocalTier, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -58,9 +61,9 @@ internal sealed class RemoteBlobFetch(ICacheTier local, BlobWriteLocks writeLock
         return hit;
     }
 
-    private async Task<Hit?> ReadVerifiedAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    private async Task<Hit?> ReadVerifiedAsync(GuardedRemoteTier tier, NamespaceId ns, ContentDigest digest, bool intoLocalTier, CancellationToken cancellationToken)
     {
-        if (digest.Size <= InMemoryLimit)
+        if (digest.Size <= InMemoryLimit && !(intoLocalTier && digest.Size <= local.MaxBlobSize))
         {
             return await ReadRemoteAsync(tier, ns, digest, (source, verifier) => ReadIntoMemoryAsync(source, verifier, digest, cancellationToken), cancellationToken).ConfigureAwait(false);
         }

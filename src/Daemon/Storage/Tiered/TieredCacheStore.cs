@@ -24,6 +24,8 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
     private readonly bool _writesBehind;
     // What the chain counts for the local tier: entry hits and misses (a stored entry that does not parse is a miss).
     private readonly TierCounters _localCounters = new();
+    // Outputs of one remote entry hit fetched at once: enough to hide round trips, few enough not to flood a tier.
+    private const int OutputFetches = 8;
     private int _disposed;
 
     public TieredCacheStore(
@@ -150,9 +152,49 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
             Interlocked.Increment(ref remote.Counters[TierCounter.EntryHits]);
             Interlocked.Add(ref remote.Counters[TierCounter.BytesRead], envelope.Length);
             BackfillEntry(i, ns, key.ToArray(), payload, envelope);
+            await FetchOutputsAsync(ns, entry, cancellationToken).ConfigureAwait(false);
             return entry;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Brings a remote hit's outputs into the local tier together before the entry is answered: the completeness
+    /// check and the restore that follow then find them all locally, instead of fetching them one after another.
+    /// </summary>
+    /// <remarks>A blob that cannot be fetched now is left to the reads that follow, which try every tier again.</remarks>
+    private async Task FetchOutputsAsync(NamespaceId ns, Entry entry, CancellationToken cancellationToken)
+    {
+        if (!_options.Backfill)
+        {
+            return;
+        }
+        var wanted = new HashSet<ContentDigest>();
+        foreach (var output in entry.Outputs)
+        {
+            if (ContentDigest.TryParse(output.Digest, out var digest, out _) && !digest.IsEmptyBlob && digest.Size <= _local.MaxBlobSize)
+            {
+                wanted.Add(digest);
+            }
+        }
+        await Parallel.ForEachAsync(wanted, new ParallelOptions { MaxDegreeOfParallelism = OutputFetches, CancellationToken = cancellationToken }, async (digest, ct) =>
+        {
+            if (await _local.ContainsBlobAsync(ns, digest, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+            for (var i = 0; i < _remotes.Count; i++)
+            {
+                var remote = _remotes[i];
+                if (remote.CanRead && remote.Holds(digest)
+                    && await _fetch.FetchAsync(remote, ns, digest, ct, intoLocalTier: true).ConfigureAwait(false) is { } hit)
+                {
+                    hit.Reader.Dispose();
+                    BackfillBlob(i, ns, digest, hit);
+                    return;
+                }
+            }
+        }).ConfigureAwait(false);
     }
 
     public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
