@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using CacheFarm.LinkShaper;
 using CacheFarm.Client.Tests.Support;
 using CacheFarm.TestSupport;
 using Xunit.Abstractions;
@@ -7,7 +9,7 @@ namespace CacheFarm.Client.Tests.EndToEnd;
 
 /// <summary>
 /// Ephemeral CI runners: each auto-starts its own daemon with an empty data directory and CACHEFARM_UPSTREAM
-/// pointing at one shared cachefarmd; what one runner builds, the next one replays.
+/// pointing at one shared cachefarmd across a shaped link; what one runner builds, the next one replays.
 /// </summary>
 public sealed class UpstreamRunnerTests(ITestOutputHelper output)
 {
@@ -21,7 +23,9 @@ public sealed class UpstreamRunnerTests(ITestOutputHelper output)
         await using var shared = await DaemonProcess.StartAsync(work.Combine("shared"), "--capacity", "1G", "--log-memory", "64M");
         // As CI sets it: incremental compiles are not cached.
         var ci = new Dictionary<string, string?> { ["CARGO_INCREMENTAL"] = "0" };
-        var runnerSettings = new Dictionary<string, string?> { ["CACHEFARM_UPSTREAM"] = shared.Endpoint.Address!.ToString() };
+        // Runners reach the shared daemon across a data-centre link: 1 ms each way, 1 Gbit/s.
+        await using var link = LinkShapingProxy.Start(new IPEndPoint(IPAddress.Loopback, shared.Port), LinkShape.DataCentre);
+        var runnerSettings = new Dictionary<string, string?> { ["CACHEFARM_UPSTREAM"] = $"http://127.0.0.1:{link.Port}" };
 
         var uncached = await CargoBuild.RunAsync(DirectoryCopy.Run(Workload, work.Combine("uncached")), null, ci);
         await using (var first = await WrapperDaemon.StartAsync(runnerSettings))
@@ -38,6 +42,8 @@ public sealed class UpstreamRunnerTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"uncached {uncached.Run.Elapsed.TotalSeconds:0.0} s, fresh runner from upstream {warm.Run.Elapsed.TotalSeconds:0.0} s ({warm.Run.Elapsed / uncached.Run.Elapsed:0.00}x); {compiles.Count - misses.Count} of {compiles.Count} hit"));
         Assert.True(misses.Count == 0, $"not hit: {string.Join(", ", misses)}");
+        // One runner daemon, one pooled channel: a handful of connections, not one per rustc call.
+        Assert.InRange(link.Connections, 1, 4);
         Assert.All(warm.ScriptRuns, run => Assert.Equal("hit", run.Outcome));
         foreach (var (program, args) in new[] { ("ws-cli", new[] { "--pattern", "rs$", "." }), ("ws-server", new[] { "--once" }) })
         {
