@@ -10,7 +10,6 @@
 # Usage: perf/run-build-script-bench.sh [--quick]     (--quick: 1 repetition; default 3, ≈ 14 min)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-workloads="$root/tests/workloads"
 reps="${REPS:-3}"
 [ "${1:-}" = "--quick" ] && reps=1
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,17 +30,16 @@ results="${RESULTS_DIR:-$root/perf/results}"
 mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 source "$root/perf/lib/cargo-timing.sh"
-workspace() { rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$workloads/$1" "$2"; chmod -R u+w "$2"; }
 fresh_cache() { rm -rf "$work/cf-host/local" "$work/cf-host/memo/manifests" "$work/cf-host/memo/inputs" "$work/cf-host/memo/files"; }
 
 for rep in $(seq 1 "$reps"); do
   for ws in sys-ws rust-ws; do
     echo "== repetition $rep/$reps, $ws"
-    workspace "$ws" "$work/a"
+    copy_workload "$ws" "$work/a"
     add "$ws uncached" "$(timed_build "$work/a")"
 
     rm -rf "$work/scc"
-    workspace "$ws" "$work/a"
+    copy_workload "$ws" "$work/a"
     export SCCACHE_DIR="$work/scc"
     sccache --start-server >/dev/null
     add "$ws sccache_cold" "$(RUSTC_WRAPPER=sccache timed_build "$work/a")"
@@ -53,15 +51,15 @@ for rep in $(seq 1 "$reps"); do
     export CACHEFARM_DATA_DIR="$work/cf-host" CACHEFARM_LISTEN=none
     "$cachefarm" --stop-server >/dev/null 2>&1 || true
     fresh_cache
-    workspace "$ws" "$work/a"
+    copy_workload "$ws" "$work/a"
     add "$ws cachefarm_cold" "$(RUSTC_WRAPPER="$cachefarm" timed_build "$work/a")"
-    workspace "$ws" "$work/elsewhere/deeper/b"
+    copy_workload "$ws" "$work/elsewhere/deeper/b"
     "$cachefarm" --zero-stats >/dev/null
     add "$ws cachefarm_other_dir" "$(RUSTC_WRAPPER="$cachefarm" timed_build "$work/elsewhere/deeper/b")"
     "$cachefarm" --show-stats >"$work/$ws-other-$rep.txt"
     if [ "$rep" -eq "$reps" ]; then
       # The same warm build once more, untimed, under strace: which programs does it start?
-      workspace "$ws" "$work/traced/c"
+      copy_workload "$ws" "$work/traced/c"
       (cd "$work/traced/c" && RUSTC_WRAPPER="$cachefarm" strace -f -qq -e trace=execve -o "$work/$ws-exec.txt" cargo build -q)
     fi
     "$cachefarm" --stop-server >/dev/null

@@ -32,7 +32,7 @@ mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-workspace() { rm -rf "$1"; cp -r "$workloads/rust-ws" "$1"; chmod -R u+w "$1"; }
+workspace() { copy_workload rust-ws "$1"; }
 source "$root/perf/lib/cargo-timing.sh"
 
 for rep in $(seq 1 "$reps"); do

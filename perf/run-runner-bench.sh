@@ -37,7 +37,7 @@ trap cleanup EXIT
 results="${RESULTS_DIR:-$root/perf/results}"
 mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-workspace() { rm -rf "$1"; cp -r "$root/tests/workloads/rust-ws" "$1"; chmod -R u+w "$1"; }
+workspace() { copy_workload rust-ws "$1"; }
 
 echo "== building the link shaper"
 dotnet build "$root/perf/CacheFarm.LinkShaper" -c Release -o "$work/shaper" -nologo -clp:ErrorsOnly >/dev/null

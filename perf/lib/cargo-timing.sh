@@ -1,5 +1,8 @@
 # Sourced by the cargo benchmarks: timing one `cargo build`, medians and ranges of the samples, reading sccache-style
-# stats. Needs $work (a scratch directory) set by the caller.
+# stats, fresh workload copies. Needs $work (a scratch directory) and $root (the checkout) set by the caller.
+
+# copy_workload NAME DEST: a fresh, writable copy of tests/workloads/NAME at DEST (needs $root).
+copy_workload() { rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$root/tests/workloads/$1" "$2"; chmod -R u+w "$2"; }
 
 # Seconds of one `cargo build` in $1 (the environment picks the wrapper).
 timed_build() {
