@@ -3,9 +3,13 @@ using System.Globalization;
 namespace CacheFarm.Daemon.Services.FastPath;
 
 /// <summary>
-/// How many cores went unused between two readings of /proc/stat, counting the daemon's own CPU time as unused:
-/// what its background work may take without slowing anything else down. Null without /proc.
+/// How many cores went unused between two readings of /proc/stat: what the daemon's background work may take
+/// without slowing anything else down. Null without /proc.
 /// </summary>
+/// <remarks>
+/// The daemon's own CPU time is not spare: while a build runs it is serving that build's lookups, and right after
+/// start it is compiling its own code, and neither leaves a core free for stores.
+/// </remarks>
 internal sealed class SpareCpu
 {
     private (long Total, long Spare)? _last;
@@ -31,11 +35,7 @@ internal sealed class SpareCpu
             // "cpu  user nice system idle iowait irq softirq steal …", in clock ticks.
             var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
                 .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-            // /proc/self/stat: "pid (comm) state … utime stime", fields 14 and 15, counted after the last ')'.
-            var self = File.ReadAllText("/proc/self/stat");
-            var own = self[(self.LastIndexOf(')') + 2)..].Split(' ');
-            var ownTicks = long.Parse(own[11], CultureInfo.InvariantCulture) + long.Parse(own[12], CultureInfo.InvariantCulture);
-            return (fields.Take(8).Sum(), fields[3] + fields[4] + ownTicks);
+            return (fields.Take(8).Sum(), fields[3] + fields[4]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or InvalidOperationException)
         {
