@@ -82,14 +82,17 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
         {
             return reader;
         }
+        return await FetchFromRemotesAsync(ns, digest, intoLocalTier: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The first verified remote hit, backfilled into the faster tiers; null when no remote tier has the blob.</summary>
+    private async Task<IBlobReader?> FetchFromRemotesAsync(NamespaceId ns, ContentDigest digest, bool intoLocalTier, CancellationToken cancellationToken)
+    {
         for (var i = 0; i < _remotes.Count; i++)
         {
             var remote = _remotes[i];
-            if (!remote.CanRead || !remote.Holds(digest))
-            {
-                continue;
-            }
-            if (await _fetch.FetchAsync(remote, ns, digest, cancellationToken).ConfigureAwait(false) is { } hit)
+            if (remote.CanRead && remote.Holds(digest)
+                && await _fetch.FetchAsync(remote, ns, digest, cancellationToken, intoLocalTier).ConfigureAwait(false) is { } hit)
             {
                 BackfillBlob(i, ns, digest, hit);
                 return hit.Reader;
@@ -183,17 +186,7 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
             {
                 return;
             }
-            for (var i = 0; i < _remotes.Count; i++)
-            {
-                var remote = _remotes[i];
-                if (remote.CanRead && remote.Holds(digest)
-                    && await _fetch.FetchAsync(remote, ns, digest, ct, intoLocalTier: true).ConfigureAwait(false) is { } hit)
-                {
-                    hit.Reader.Dispose();
-                    BackfillBlob(i, ns, digest, hit);
-                    return;
-                }
-            }
+            (await FetchFromRemotesAsync(ns, digest, intoLocalTier: true, ct).ConfigureAwait(false))?.Dispose();
         }).ConfigureAwait(false);
     }
 
