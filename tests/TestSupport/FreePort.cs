@@ -14,22 +14,30 @@ public static class FreePort
     private const int Last = 32_000;
     private static readonly HashSet<int> Given = [];
 
-    public static int Next()
+    public static int Next() => Next(companionOffset: 0);
+
+    /// <summary>
+    /// A free port whose companion, <paramref name="companionOffset"/> above it, is free and below the ephemeral
+    /// range too: a Redis Cluster node also binds its bus port, 10000 above its own.
+    /// </summary>
+    public static int Next(int companionOffset)
     {
         lock (Given)
         {
             for (var attempt = 0; attempt < 1_000; attempt++)
             {
-                var port = Random.Shared.Next(First, Last);
-                if (Given.Contains(port) || !IsFree(port))
+                var port = Random.Shared.Next(First, Last - companionOffset);
+                var companion = port + companionOffset;
+                if (Given.Contains(port) || Given.Contains(companion) || !IsFree(port) || (companionOffset > 0 && !IsFree(companion)))
                 {
                     continue;
                 }
                 Given.Add(port);
+                Given.Add(companion);
                 return port;
             }
         }
-        throw new InvalidOperationException($"no free loopback port between {First} and {Last}");
+        throw new InvalidOperationException($"no free loopback port between {First} and {Last - companionOffset} with one {companionOffset} above it");
     }
 
     private static bool IsFree(int port)

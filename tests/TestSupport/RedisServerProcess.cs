@@ -16,12 +16,15 @@ public sealed class RedisServerProcess : LoopbackServerProcess
 
     protected override string ReadyText => "Ready to accept connections";
 
+    private const int ClusterBusOffset = 10_000;
+
     public static Task<RedisServerProcess> StartAsync() => StartAsync([]);
 
     /// <summary>Starts redis-server with more options (a password, cluster mode, TLS).</summary>
     public static async Task<RedisServerProcess> StartAsync(params string[] extraArgs)
     {
-        var server = new RedisServerProcess(FreePort.Next(), extraArgs);
+        // A cluster node binds its bus port too, 10000 above its own: past 32000 that could be a parallel test's ephemeral port.
+        var server = new RedisServerProcess(FreePort.Next(extraArgs.Contains("--cluster-enabled") ? ClusterBusOffset : 0), extraArgs);
         await server.RestartAsync().ConfigureAwait(false);
         return server;
     }
