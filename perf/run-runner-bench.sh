@@ -37,7 +37,10 @@ trap cleanup EXIT
 results="${RESULTS_DIR:-$root/perf/results}"
 mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-workspace() { copy_workload rust-ws "$1"; }
+# Every checkout keeps the repository's directory name, as CI runners' checkouts do (the working set the
+# runners' daemons record and prefetch is named after it).
+workspace() { copy_workload rust-ws "$1/rust-ws"; }
+ws() { echo "$1/rust-ws"; }
 
 echo "== building the link shaper"
 dotnet build "$root/perf/CacheFarm.LinkShaper" -c Release -o "$work/shaper" -nologo -clp:ErrorsOnly >/dev/null
@@ -51,29 +54,29 @@ wait_for_line "${pids[-1]}" "$work/link.log" "linkshaper ready" 30
 upstream="http://127.0.0.1:$link_port"
 
 echo "== filling the shared daemon from one runner"
-workspace "$work/fill-ws"
-as_runner "$work/fill" "$upstream" timed_build "$work/fill-ws" >/dev/null
+workspace "$work/fill-checkout"
+as_runner "$work/fill" "$upstream" timed_build "$(ws "$work/fill-checkout")" >/dev/null
 # A graceful stop drains the runner's write-behind queue into the shared daemon.
 stop_runner "$work/fill"
 
 for rep in $(seq 1 "$reps"); do
   echo "== repetition $rep/$reps"
-  workspace "$work/ws"
-  add uncached "$(timed_build "$work/ws")"
+  workspace "$work/a"
+  add uncached "$(timed_build "$(ws "$work/a")")"
 
   rm -rf "$work/runner"
-  workspace "$work/ws"
-  add fresh_runner "$(as_runner "$work/runner" "$upstream" timed_build "$work/ws")"
+  workspace "$work/a"
+  add fresh_runner "$(as_runner "$work/runner" "$upstream" timed_build "$(ws "$work/a")")"
   env CACHEFARM_DATA_DIR="$work/runner" "$cachefarm" --show-stats >"$work/fresh-stats.txt"
   env CACHEFARM_DATA_DIR="$work/runner" "$cachefarm" --zero-stats >/dev/null
-  workspace "$work/ws2"
-  add warm_local "$(as_runner "$work/runner" "$upstream" timed_build "$work/ws2")"
+  workspace "$work/b"
+  add warm_local "$(as_runner "$work/runner" "$upstream" timed_build "$(ws "$work/b")")"
   env CACHEFARM_DATA_DIR="$work/runner" "$cachefarm" --show-stats >"$work/local-stats.txt"
   stop_runner "$work/runner"
 
   rm -rf "$work/runner-dead"
-  workspace "$work/ws"
-  add upstream_down "$(as_runner "$work/runner-dead" "http://127.0.0.1:$dead_port" timed_build "$work/ws")"
+  workspace "$work/a"
+  add upstream_down "$(as_runner "$work/runner-dead" "http://127.0.0.1:$dead_port" timed_build "$(ws "$work/a")")"
   env CACHEFARM_DATA_DIR="$work/runner-dead" "$cachefarm" --show-stats >"$work/dead-stats.txt"
   stop_runner "$work/runner-dead"
 done

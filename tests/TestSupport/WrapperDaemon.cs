@@ -47,10 +47,12 @@ public sealed class WrapperDaemon : IAsyncDisposable
         return daemon;
     }
 
-    public async Task<CompileStats> StatsAsync()
+    public async Task<CompileStats> StatsAsync() => (await DaemonStatsAsync()).Compiles;
+
+    public async Task<Stats> DaemonStatsAsync()
     {
         using var client = new CacheClient(DaemonEndpoint.FromEnvironment(name => Environment.TryGetValue(name, out var v) ? v : null));
-        return (await client.Admin.GetStatsAsync(CancellationToken.None)).Compiles;
+        return await client.Admin.GetStatsAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

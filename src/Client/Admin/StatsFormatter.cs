@@ -85,6 +85,14 @@ public static class StatsFormatter
             Line(sb, $"  backfills", $"{tier.Backfills}");
             Line(sb, $"  errors / corrupt reads", $"{tier.Errors} / {tier.CorruptReads}");
         }
+        if (stats.Prefetch is { } p && (p.Started > 0 || p.RecordsWritten > 0))
+        {
+            Line(sb, "Prefetches (working sets)", $"{p.Started} started, {p.RecordsWritten} recorded");
+            Line(sb, "  entries fetched / used / wasted", $"{p.Entries} / {p.Used} / {p.Wasted}");
+            Line(sb, "  blobs fetched", $"{p.Blobs} ({Size(p.Bytes)})");
+            Line(sb, "  already local / missing", $"{p.AlreadyLocal} / {p.Missing}");
+            Line(sb, "  stopped: build ended / budget / failed", $"{p.StoppedBuildEnded} / {p.StoppedBudget} / {p.Failures}");
+        }
         var local = stats.Tiers.FirstOrDefault(t => t.Name == "local");
         if (local is not null)
         {
@@ -187,6 +195,21 @@ public static class StatsFormatter
             w.WriteNumber("entry_puts", r.EntryPuts);
             w.WriteNumber("bytes_read", r.BytesRead);
             w.WriteNumber("bytes_written", r.BytesWritten);
+            w.WriteEndObject();
+            var p = stats.Prefetch ?? new PrefetchStats();
+            w.WriteStartObject("prefetch");
+            w.WriteNumber("started", p.Started);
+            w.WriteNumber("records_written", p.RecordsWritten);
+            w.WriteNumber("entries", p.Entries);
+            w.WriteNumber("blobs", p.Blobs);
+            w.WriteNumber("bytes", p.Bytes);
+            w.WriteNumber("used", p.Used);
+            w.WriteNumber("wasted", p.Wasted);
+            w.WriteNumber("already_local", p.AlreadyLocal);
+            w.WriteNumber("missing", p.Missing);
+            w.WriteNumber("stopped_build_ended", p.StoppedBuildEnded);
+            w.WriteNumber("stopped_budget", p.StoppedBudget);
+            w.WriteNumber("failures", p.Failures);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteEndObject();

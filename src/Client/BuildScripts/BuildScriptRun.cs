@@ -57,7 +57,11 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         var shims = endpoint is null ? null : TryEnsureShims(endpoint.DataDirectory);
         var call = BuildScriptCall.Create(binary, scriptArgs, environment, Environment.CurrentDirectory, shims);
         reason ??= call is null ? "no OUT_DIR" : UncachedReason(call, settings);
-        using var session = endpoint is null ? null : new DaemonSession(endpoint, settings.Namespace, Env);
+        using var session = endpoint is null ? null : new DaemonSession(endpoint, settings.Namespace, Env)
+        {
+            // cargo gives a build script the rustc it resolved, the same path the wrapper is handed for rustc calls.
+            WorkingSet = WorkingSetName.For(Env("OUT_DIR"), Env("RUSTC") ?? "", Env),
+        };
         if (reason is not null || call is null || session is null)
         {
             return await PassThroughAsync(binary, scriptArgs, session, settings, reason ?? "", Env("CARGO_PKG_NAME") ?? "", cancellationToken).ConfigureAwait(false);

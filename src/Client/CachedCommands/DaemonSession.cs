@@ -16,6 +16,9 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
 
     public DaemonEndpoint Endpoint { get; } = endpoint;
 
+    /// <summary>The build's working set, sent with lookups so the daemon can prefetch for the next build of it (<see cref="WorkingSetName"/>).</summary>
+    public string WorkingSet { get; init; } = "";
+
     /// <summary>Token, TLS and entry key of this call, read from the environment once.</summary>
     public ClientCredentials Credentials { get; } = ClientCredentials.FromEnvironment(env);
 
@@ -48,7 +51,7 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
             deadline.CancelAfter(timeout);
             try
             {
-                _client ??= new CacheClient(Endpoint, @namespace, TimeSpan.FromSeconds(1), Credentials);
+                _client ??= new CacheClient(Endpoint, @namespace, TimeSpan.FromSeconds(1), Credentials) { WorkingSet = WorkingSet };
                 if (attempt == 0 && mayStartDaemon && MissingLocalSocket())
                 {
                     await StartDaemonAsync(cancellationToken).ConfigureAwait(false);

@@ -35,6 +35,9 @@ public sealed class CacheClient : IDisposable
 
     public string Namespace { get; }
 
+    /// <summary>The working set sent with entry lookups and stores; empty sends none.</summary>
+    public string WorkingSet { get; init; } = "";
+
     /// <summary>Entries ignored because their signature was missing or wrong (only with an entry key).</summary>
     public int UntrustedEntries => Volatile.Read(ref _untrustedEntries);
 
@@ -73,6 +76,7 @@ public sealed class CacheClient : IDisposable
             return false;
         }
         request.Namespace = Namespace;
+        request.WorkingSet = WorkingSet;
         if (_credentials.EntryKey is { } secret)
         {
             foreach (var put in request.Entries)
@@ -237,7 +241,7 @@ public sealed class CacheClient : IDisposable
         Entry entry;
         try
         {
-            var request = new GetEntryRequest { Namespace = Namespace, Key = key };
+            var request = new GetEntryRequest { Namespace = Namespace, Key = key, WorkingSet = WorkingSet };
             entry = await _transport.CallAsync(FastPathOp.GetEntry, request, Entry.Parser, () => _transport.Grpc.Entries.GetEntryAsync(request, DaemonTransport.Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
@@ -259,7 +263,7 @@ public sealed class CacheClient : IDisposable
         {
             EntrySignature.Sign(entry, Namespace, key, secret);
         }
-        var request = new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry };
+        var request = new PutEntryRequest { Namespace = Namespace, Key = key, Entry = entry, WorkingSet = WorkingSet };
         await _transport.CallAsync(FastPathOp.PutEntry, request, PutEntryResponse.Parser,
             () => _transport.Grpc.Entries.PutEntryAsync(request, DaemonTransport.Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
     }

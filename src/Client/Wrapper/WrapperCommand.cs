@@ -72,7 +72,10 @@ public static class WrapperCommand
             await Console.Error.WriteLineAsync("cachefarm: " + e.Message + "; compiling without the cache").ConfigureAwait(false);
             return await PassThroughAsync(compiler, originalArgs, null, settings, classification, parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
         }
-        using var session = new DaemonSession(endpoint, settings.Namespace, Env);
+        using var session = new DaemonSession(endpoint, settings.Namespace, Env)
+        {
+            WorkingSet = WorkingSetName.For(parsed.OutDir is { } outDir ? CheckoutRoots.Absolute(outDir, cwd) : null, compiler, Env),
+        };
         if (classification.Kind != CompileKind.Cacheable)
         {
             return await PassThroughAsync(compiler, originalArgs, session, settings, classification, parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using CacheFarm.Daemon.Services.FastPath;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Builds;
 using CacheFarm.Daemon.Storage.Local;
+using CacheFarm.Daemon.Storage.Prefetch;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Daemon.Storage.Tiered;
 using CacheFarm.Daemon.Telemetry;
@@ -86,6 +87,10 @@ internal static class DaemonHost
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<CompileCounters>();
         builder.Services.AddSingleton<PendingEntryWrites>();
+        builder.Services.AddSingleton<PrefetchCounters>();
+        builder.Services.AddSingleton(sp => new WorkingSets(
+            sp.GetRequiredService<ICacheStore>(), new WorkingSetOptions(), sp.GetRequiredService<PrefetchCounters>(), sp.GetRequiredService<ILogger<WorkingSets>>(), TimeProvider.System));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkingSets>());
         builder.Services.AddSingleton<EntryReads>();
         builder.Services.AddSingleton<BatchBlobReads>();
         builder.Services.AddSingleton<MissingBlobs>();

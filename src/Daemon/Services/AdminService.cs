@@ -1,4 +1,5 @@
 using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Prefetch;
 using CacheFarm.Protos.V1;
 using Grpc.Core;
 
@@ -6,7 +7,7 @@ namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.Admin</c> service: stats, zeroing them, build reports, and shutting the daemon down.</summary>
 public sealed class AdminService(
-    ICacheStore store, RequestCounters counters, CompileCounters compiles, RecentActivityWindow recent, BuildReportStore builds, StatsSnapshot snapshot, IHostApplicationLifetime lifetime) : Admin.AdminBase
+    ICacheStore store, RequestCounters counters, CompileCounters compiles, PrefetchCounters prefetches, RecentActivityWindow recent, BuildReportStore builds, StatsSnapshot snapshot, IHostApplicationLifetime lifetime) : Admin.AdminBase
 {
     public override Task<Stats> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(Snapshot());
 
@@ -14,6 +15,7 @@ public sealed class AdminService(
     {
         counters.Zero();
         compiles.Zero();
+        prefetches.Zero();
         store.ZeroStats();
         recent.Restart();
         return Task.FromResult(Snapshot());

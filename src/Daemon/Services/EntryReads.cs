@@ -1,4 +1,5 @@
 using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Prefetch;
 using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
@@ -6,14 +7,18 @@ using CacheFarm.Protos.Wire;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>Entry lookups shared by every front door: only complete entries are served, and every lookup is counted.</summary>
-public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, RequestCounters counters, CacheMetrics metrics)
+public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, WorkingSets workingSets, RequestCounters counters, CacheMetrics metrics)
 {
     /// <summary>The entry for a key, or a <see cref="Refusal.NotFound"/> refusal when there is none or one of its outputs is gone.</summary>
-    public async Task<Entry> GetCompleteAsync(NamespaceId ns, byte[] key, string keyText, CancellationToken cancellationToken)
+    /// <param name="keyText">The key as the request gave it: 64 lowercase hex characters.</param>
+    /// <param name="workingSet">The build's working set, recorded for the next build's prefetch; empty for none.</param>
+    public async Task<Entry> GetCompleteAsync(NamespaceId ns, byte[] key, string keyText, string workingSet, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref counters[RequestCounter.EntryGets]);
+        workingSets.NoteLookup(ns, workingSet, key, keyText);
         await pending.WaitAsync(ns, key, cancellationToken).ConfigureAwait(false);
-        var entry = await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
+        var entry = await workingSets.TakePrefetchedAsync(ns, keyText, cancellationToken).ConfigureAwait(false)
+            ?? await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
             metrics.RecordLookup("entry", ns, hit: false);

@@ -10,14 +10,14 @@ public sealed class EntryStoreService(EntryReads reads, EntryWrites writes) : En
     {
         var ns = RequestArguments.Namespace(request.Namespace, context);
         var key = RequestArguments.EntryKey(request.Key);
-        return reads.GetCompleteAsync(ns, key, request.Key, context.CancellationToken);
+        return reads.GetCompleteAsync(ns, key, request.Key, request.WorkingSet, context.CancellationToken);
     }
 
     public override async Task<PutEntryResponse> PutEntry(PutEntryRequest request, ServerCallContext context)
     {
         var ns = RequestArguments.Namespace(request.Namespace, context);
         var key = RequestArguments.EntryKey(request.Key);
-        await writes.PutAsync(ns, key, request.Entry, context.CancellationToken).ConfigureAwait(false);
+        await writes.PutAsync(ns, key, request.Entry, request.WorkingSet, context.CancellationToken).ConfigureAwait(false);
         return new PutEntryResponse();
     }
 }

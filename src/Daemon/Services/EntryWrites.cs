@@ -1,15 +1,17 @@
 using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Prefetch;
 using CacheFarm.Protos.V1;
 using Google.Protobuf;
 
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>Entry writes for every front door: an entry is stored only when every output it names is already stored.</summary>
-public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, RequestCounters counters)
+public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, WorkingSets workingSets, RequestCounters counters)
 {
     public const int MaxOutputs = 10_000;
 
-    public async Task PutAsync(NamespaceId ns, byte[] key, Entry? entry, CancellationToken cancellationToken)
+    /// <summary>Stores an entry whose outputs are all stored, noting it in the build's working set (empty for none).</summary>
+    public async Task PutAsync(NamespaceId ns, byte[] key, Entry? entry, string workingSet, CancellationToken cancellationToken)
     {
         var checkedEntry = Check(entry);
         var missing = new List<string>();
@@ -45,6 +47,7 @@ public sealed class EntryWrites(ICacheStore store, ManifestWrites manifests, Req
             throw new RequestRefusedException(Refusal.NoRoom, e.Message);
         }
         Interlocked.Increment(ref counters[RequestCounter.EntryPuts]);
+        workingSets.NoteStored(ns, workingSet, key);
     }
 
     /// <summary>Refuses an entry that could never be stored: too many outputs, unsafe paths or malformed digests.</summary>

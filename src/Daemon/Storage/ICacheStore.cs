@@ -26,10 +26,22 @@ public interface ICacheStore
     /// <summary>Stores an entry given as its serialised bytes: the caller serialises once, whatever number of tiers store it.</summary>
     ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken);
 
+    /// <summary>True when some remote tier can be read, so that bringing entries into the local tier ahead of time can pay.</summary>
+    bool HasReadableRemote { get; }
+
+    /// <summary>Brings an entry and its outputs from the remote tiers into the local tier ahead of the lookup that will want them.</summary>
+    Task<PrefetchedEntry> PrefetchEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken);
+
     IReadOnlyList<TierStats> GetTierStats();
 
     void ZeroStats();
 }
+
+/// <summary>What a prefetch of one entry found: the entry (null when no tier has it), whether the local tier already held it, and what it fetched.</summary>
+public sealed record PrefetchedEntry(Entry? Entry, bool WasLocal, OutputFetch Fetched);
+
+/// <summary>Output blobs brought into the local tier for one entry, and their bytes.</summary>
+public readonly record struct OutputFetch(long Blobs, long Bytes);
 
 /// <summary>Streams one stored blob; disposing it lets go of what it holds that no read took (pooled bytes, a spool file).</summary>
 /// <remarks>One read at a time: readers that hold the blob's bytes hand them to a read of all of them.</remarks>

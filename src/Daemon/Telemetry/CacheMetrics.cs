@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CacheFarm.Daemon.Services;
 using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Prefetch;
 using CacheFarm.Protos.V1;
 using Grpc.Core;
 
@@ -23,7 +24,7 @@ public sealed class CacheMetrics
     private readonly Counter<long> _lookups;
     private readonly ConcurrentDictionary<string, byte> _namespaces = new(StringComparer.Ordinal);
 
-    public CacheMetrics(ICacheStore store, CompileCounters compiles)
+    public CacheMetrics(ICacheStore store, CompileCounters compiles, PrefetchCounters prefetches)
     {
         var meter = CacheFarmTelemetry.Meter;
         _requests = meter.CreateCounter<long>("cachefarm.rpc.requests", "{request}", "gRPC requests by method and status code");
@@ -46,6 +47,8 @@ public sealed class CacheMetrics
         meter.CreateObservableCounter("cachefarm.build.compiles", () => CompileOutcomes(compiles.Snapshot()), "{compile}", "compiler calls reported by clients, by outcome");
         meter.CreateObservableCounter("cachefarm.build.time_saved", () => compiles.Snapshot().TotalSavedUs / 1e6, "s", "compile time the cache hits saved");
         meter.CreateObservableCounter("cachefarm.build.compile_time", () => compiles.Snapshot().TotalCompileUs / 1e6, "s", "time clients spent compiling on misses");
+        meter.CreateObservableCounter("cachefarm.prefetch.entries", () => PrefetchOutcomes(prefetches.Snapshot()), "{entry}", "working-set prefetch: entries fetched, then used or wasted, or found local or missing");
+        meter.CreateObservableCounter("cachefarm.prefetch.bytes", () => prefetches.Snapshot().Bytes, "By", "output bytes working-set prefetches brought into the local tier");
         meter.CreateObservableCounter("cachefarm.build.untrusted_entries", () => compiles.Snapshot().UntrustedEntries, "{entry}", "entries clients rejected because their signature did not verify");
     }
 
@@ -88,6 +91,15 @@ public sealed class CacheMetrics
         "degraded" => 0.5,
         _ => 0,
     };
+
+    private static IEnumerable<Measurement<long>> PrefetchOutcomes(PrefetchStats s) =>
+    [
+        new(s.Entries, new TagList { { "outcome", "fetched" } }),
+        new(s.Used, new TagList { { "outcome", "used" } }),
+        new(s.Wasted, new TagList { { "outcome", "wasted" } }),
+        new(s.AlreadyLocal, new TagList { { "outcome", "already_local" } }),
+        new(s.Missing, new TagList { { "outcome", "missing" } }),
+    ];
 
     private static IEnumerable<Measurement<long>> CompileOutcomes(CompileStats s) =>
     [

@@ -3,6 +3,7 @@ using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Daemon.Storage.Streaming;
 using CacheFarm.Daemon.Storage.Tiered;
 using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
 using CacheFarm.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -33,6 +34,25 @@ internal sealed class MemoryTierChain : IAsyncDisposable
     public TieredCacheStore Store { get; }
 
     public MemoryTier Remote => Remotes[0];
+
+    /// <summary>A blob read whole through the chain, as a client would get it; null on a miss.</summary>
+    public async Task<byte[]?> ReadBlobAsync(NamespaceId ns, ContentDigest digest)
+    {
+        using var reader = await Store.OpenBlobAsync(ns, digest, default);
+        if (reader is null)
+        {
+            return null;
+        }
+        using var bytes = new MemoryStream();
+        await foreach (var chunk in reader.ReadAsync(0, reader.Size, default))
+        {
+            using (chunk)
+            {
+                bytes.Write(chunk.Data.Span);
+            }
+        }
+        return bytes.ToArray();
+    }
 
     public TierStats Stats(int tier) => Store.GetTierStats()[tier];
 

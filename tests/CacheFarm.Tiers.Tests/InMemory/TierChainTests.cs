@@ -243,23 +243,7 @@ public sealed class TierChainTests : IAsyncLifetime
         Assert.Contains("untrusted", error.Message);
     }
 
-    private async Task<byte[]?> ReadAsync(ContentDigest digest)
-    {
-        using var reader = await _chain.Store.OpenBlobAsync(Ns, digest, default);
-        if (reader is null)
-        {
-            return null;
-        }
-        using var bytes = new MemoryStream();
-        await foreach (var chunk in reader.ReadAsync(0, reader.Size, default))
-        {
-            using (chunk)
-            {
-                bytes.Write(chunk.Data.Span);
-            }
-        }
-        return bytes.ToArray();
-    }
+    private Task<byte[]?> ReadAsync(ContentDigest digest) => _chain.ReadBlobAsync(Ns, digest);
 
     private async Task WriteAsync(byte[] data)
     {

@@ -40,7 +40,7 @@ internal sealed class DeferredCompileStores(
             {
                 files.Add((digests[i], ClientFiles.OpenToStore(request.Files[i].Path, digests[i])));
             }
-            var job = new Job(ns, blobs, files, entries);
+            var job = new Job(ns, blobs, files, entries, request.WorkingSet);
             pending.Add(ns, entries.Select(e => e.Key), job.Done.Task);
             // Before the write: the worker may take the job at once, and must see both the arrival (or it takes
             // the build for paused) and the queued count it will decrement.
@@ -135,7 +135,7 @@ internal sealed class DeferredCompileStores(
         }
         foreach (var (key, entry) in job.Entries)
         {
-            await entryWrites.PutAsync(job.Namespace, key, entry, CancellationToken.None).ConfigureAwait(false);
+            await entryWrites.PutAsync(job.Namespace, key, entry, job.WorkingSet, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -158,7 +158,8 @@ internal sealed class DeferredCompileStores(
         NamespaceId Namespace,
         List<(ContentDigest Digest, Google.Protobuf.ByteString Data)> Blobs,
         List<(ContentDigest Digest, SafeFileHandle Handle)> Files,
-        List<(byte[] Key, Entry Entry)> Entries)
+        List<(byte[] Key, Entry Entry)> Entries,
+        string WorkingSet)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -29,7 +29,7 @@ internal sealed class FastPathCalls(EntryReads entries, EntryWrites entryWrites,
     {
         var ns = RequestArguments.Namespace(request.Namespace);
         var key = RequestArguments.EntryKey(request.Key);
-        return entries.GetCompleteAsync(ns, key, request.Key, cancellationToken);
+        return entries.GetCompleteAsync(ns, key, request.Key, request.WorkingSet, cancellationToken);
     }
 
     private Task<BatchReadBlobsResponse> BatchReadAsync(BatchReadBlobsRequest request, CancellationToken cancellationToken) =>
@@ -43,7 +43,7 @@ internal sealed class FastPathCalls(EntryReads entries, EntryWrites entryWrites,
 
     private async Task<PutEntryResponse> PutEntryAsync(PutEntryRequest request, CancellationToken cancellationToken)
     {
-        await entryWrites.PutAsync(RequestArguments.Namespace(request.Namespace), RequestArguments.EntryKey(request.Key), request.Entry, cancellationToken).ConfigureAwait(false);
+        await entryWrites.PutAsync(RequestArguments.Namespace(request.Namespace), RequestArguments.EntryKey(request.Key), request.Entry, request.WorkingSet, cancellationToken).ConfigureAwait(false);
         return new PutEntryResponse();
     }
 

@@ -132,6 +132,24 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
             await _local.DeleteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
         }
         Interlocked.Increment(ref _localCounters[TierCounter.EntryMisses]);
+        return (await GetRemoteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false)).Entry;
+    }
+
+    public bool HasReadableRemote => _remotes.Any(r => r.CanRead);
+
+    public async Task<PrefetchedEntry> PrefetchEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        if (await _local.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false) is { } local && StoredEntry.TryParse(local, out var found))
+        {
+            return new PrefetchedEntry(found, WasLocal: true, new OutputFetch(0, 0));
+        }
+        var (entry, fetched) = await GetRemoteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
+        return new PrefetchedEntry(entry, WasLocal: false, fetched);
+    }
+
+    /// <summary>The first remote tier's verified entry, backfilled, with its outputs brought into the local tier.</summary>
+    private async Task<(Entry? Entry, OutputFetch Fetched)> GetRemoteEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
         for (var i = 0; i < _remotes.Count; i++)
         {
             var remote = _remotes[i];
@@ -155,10 +173,9 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
             Interlocked.Increment(ref remote.Counters[TierCounter.EntryHits]);
             Interlocked.Add(ref remote.Counters[TierCounter.BytesRead], envelope.Length);
             BackfillEntry(i, ns, key.ToArray(), payload, envelope);
-            await FetchOutputsAsync(ns, entry, cancellationToken).ConfigureAwait(false);
-            return entry;
+            return (entry, await FetchOutputsAsync(ns, entry, cancellationToken).ConfigureAwait(false));
         }
-        return null;
+        return (null, new OutputFetch(0, 0));
     }
 
     /// <summary>
@@ -166,11 +183,11 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
     /// check and the restore that follow then find them all locally, instead of fetching them one after another.
     /// </summary>
     /// <remarks>A blob that cannot be fetched now is left to the reads that follow, which try every tier again.</remarks>
-    private async Task FetchOutputsAsync(NamespaceId ns, Entry entry, CancellationToken cancellationToken)
+    private async Task<OutputFetch> FetchOutputsAsync(NamespaceId ns, Entry entry, CancellationToken cancellationToken)
     {
         if (!_options.Backfill)
         {
-            return;
+            return new OutputFetch(0, 0);
         }
         var wanted = new HashSet<ContentDigest>();
         foreach (var output in entry.Outputs)
@@ -180,14 +197,21 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
                 wanted.Add(digest);
             }
         }
+        long blobs = 0, bytes = 0;
         await Parallel.ForEachAsync(wanted, new ParallelOptions { MaxDegreeOfParallelism = OutputFetches, CancellationToken = cancellationToken }, async (digest, ct) =>
         {
             if (await _local.ContainsBlobAsync(ns, digest, ct).ConfigureAwait(false))
             {
                 return;
             }
-            (await FetchFromRemotesAsync(ns, digest, intoLocalTier: true, ct).ConfigureAwait(false))?.Dispose();
+            if (await FetchFromRemotesAsync(ns, digest, intoLocalTier: true, ct).ConfigureAwait(false) is { } reader)
+            {
+                reader.Dispose();
+                Interlocked.Increment(ref blobs);
+                Interlocked.Add(ref bytes, digest.Size);
+            }
         }).ConfigureAwait(false);
+        return new OutputFetch(blobs, bytes);
     }
 
     public async ValueTask PutEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, CancellationToken cancellationToken)
