@@ -23,7 +23,7 @@ public static class WorkingSetRecord
     /// <summary>Longest working-set name accepted; longer ones are not recorded.</summary>
     public const int MaxNameLength = 1024;
 
-    public static byte[] KeyOf(string name) => SHA256.HashData(Encoding.UTF8.GetBytes("cachefarm working set v1\n" + name));
+    public static byte[] KeyOf(string name) => SHA256.HashData(Encoding.UTF8.GetBytes(Tool + "\n" + name));
 
     public static Entry ToEntry(IReadOnlyList<byte[]> keys, long nowUnixMs)
     {

@@ -52,7 +52,10 @@ public sealed class WorkingSets : BackgroundService
     /// <remarks>A cold build only ever looks up first-level keys; without its stores, its record would miss every entry it made.</remarks>
     public void NoteStored(NamespaceId ns, string name, byte[] key)
     {
-        Find(ns, name)?.Note(Convert.ToHexStringLower(key), key, _time.GetTimestamp(), Timestamps(_options.BuildEndsAfterQuiet), _options.MaxKeys);
+        var keyHex = Convert.ToHexStringLower(key);
+        // What was just stored replaces any copy a prefetch brought: a later lookup must read the store.
+        _prefetched.TryRemove((ns.Name, keyHex), out _);
+        Find(ns, name)?.Note(keyHex, key, _time.GetTimestamp(), Timestamps(_options.BuildEndsAfterQuiet), _options.MaxKeys);
     }
 
     private WorkingSet? Find(NamespaceId ns, string name)
