@@ -6,12 +6,13 @@ namespace CacheFarm.Client.Reports;
 /// <summary><c>cachefarm report --format json</c>, written with Utf8JsonWriter (no reflection, for NativeAOT). Durations are in microseconds.</summary>
 public static class JsonReport
 {
-    public static string Build(BuildSummary summary, string? htmlPath)
+    /// <summary>One build in detail; <paramref name="prefetch"/> adds the daemon's working-set prefetch counters.</summary>
+    public static string Build(BuildSummary summary, string? htmlPath, Protos.V1.PrefetchStats? prefetch = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            WriteBuild(json, summary, withUnits: true, htmlPath);
+            WriteBuild(json, summary, withUnits: true, htmlPath, prefetch);
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
@@ -33,7 +34,7 @@ public static class JsonReport
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteBuild(Utf8JsonWriter json, BuildSummary s, bool withUnits, string? htmlPath)
+    private static void WriteBuild(Utf8JsonWriter json, BuildSummary s, bool withUnits, string? htmlPath, Protos.V1.PrefetchStats? prefetch = null)
     {
         json.WriteStartObject();
         json.WriteString("build_id", s.Build.BuildId);
@@ -67,6 +68,16 @@ public static class JsonReport
             json.WriteNumber(reason, count);
         }
         json.WriteEndObject();
+        if (prefetch is not null)
+        {
+            // The daemon's counters since its start: one build's on an ephemeral runner.
+            json.WriteStartObject("daemon_prefetch");
+            json.WriteNumber("entries", prefetch.Entries);
+            json.WriteNumber("bytes", prefetch.Bytes);
+            json.WriteNumber("used", prefetch.Used);
+            json.WriteNumber("wasted", prefetch.Wasted);
+            json.WriteEndObject();
+        }
         if (s.LinkerDecision is { } decision)
         {
             json.WriteStartObject("linker");

@@ -58,18 +58,19 @@ public static class ReportCommand
             Console.Write(options.Format == "json" ? JsonReport.Comparison(compared) + "\n" : TextReport.Comparison(compared));
             return 0;
         }
+        var prefetch = await DaemonPrefetchAsync(client, cancellationToken).ConfigureAwait(false);
         var writeHtml = options.Format == "html" || options.HtmlPath is not null || (options.Format == "text" && !options.NoHtml);
         var htmlPath = writeHtml ? await WriteHtmlAsync(last, summaries, options.HtmlPath, cancellationToken).ConfigureAwait(false) : null;
         switch (options.Format)
         {
             case "json":
-                Console.Write(JsonReport.Build(last, htmlPath) + "\n");
+                Console.Write(JsonReport.Build(last, htmlPath, prefetch) + "\n");
                 break;
             case "html":
                 Console.WriteLine(htmlPath ?? "");
                 break;
             default:
-                Console.Write(TextReport.Build(last));
+                Console.Write(TextReport.Build(last, prefetch));
                 if (htmlPath is not null)
                 {
                     Console.WriteLine("HTML report     " + htmlPath);
@@ -97,6 +98,23 @@ public static class ReportCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"cachefarm: cannot write {path}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The daemon's prefetch counters since it started, or null when it did no prefetching or cannot say: an
+    /// ephemeral runner's daemon lives for one build, so for it they are that build's.
+    /// </summary>
+    private static async Task<Protos.V1.PrefetchStats?> DaemonPrefetchAsync(CacheClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stats = await client.Admin.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+            return stats.Prefetch is { Started: > 0 } prefetch ? prefetch : null;
+        }
+        catch (RpcException)
+        {
             return null;
         }
     }

@@ -9,7 +9,8 @@ public static class TextReport
     private const int SlowestShown = 10;
     private const int RebuiltShown = 30;
 
-    public static string Build(BuildSummary summary)
+    /// <summary>One build in detail; <paramref name="prefetch"/> adds the daemon's working-set prefetch counters.</summary>
+    public static string Build(BuildSummary summary, Protos.V1.PrefetchStats? prefetch = null)
     {
         var text = new StringBuilder();
         void Line(string label, string value) => text.Append("  ").Append(label.PadRight(15)).Append(value).Append('\n');
@@ -24,6 +25,10 @@ public static class TextReport
         }
         Line("time saved", $"{DurationText.Of(summary.SavedUs)} (recorded compile time of the hits)");
         Line("cache transfer", $"read {DurationText.Of(summary.CacheReadUs)} / {DurationText.Bytes(summary.BytesRead)}, write {DurationText.Of(summary.CacheWriteUs)} / {DurationText.Bytes(summary.BytesWritten)}");
+        if (prefetch is not null)
+        {
+            Line("prefetch", $"{prefetch.Entries} entries ({DurationText.Bytes(prefetch.Bytes)}) fetched ahead, {prefetch.Used} used, {prefetch.Wasted} wasted (daemon since start)");
+        }
         if (summary.LinkerDecision is { } decision)
         {
             Line("linker", $"{decision.Linker}: {decision.Reason}");

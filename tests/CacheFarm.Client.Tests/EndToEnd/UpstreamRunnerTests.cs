@@ -33,6 +33,9 @@ public sealed class UpstreamRunnerTests(FilledSharedDaemon shared, ITestOutputHe
         Assert.Equal(1, prefetch.Started);
         Assert.True(prefetch.Used > 0, $"no prefetched entry was used: {prefetch}");
         Assert.Equal(0, prefetch.Failures);
+        var report = await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["report", "--format", "json"], checkout, runner.Environment);
+        Assert.Equal(0, report.ExitCode);
+        Assert.Contains($"\"used\": {prefetch.Used}", report.Stdout);
         await AssertProgramsBehaveAsUncachedAsync(checkout);
     }
 
