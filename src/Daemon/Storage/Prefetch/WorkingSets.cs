@@ -127,7 +127,7 @@ public sealed class WorkingSets : BackgroundService
             var quiet = now - set.LastLookup;
             if ((final || quiet >= Timestamps(_options.BuildEndsAfterQuiet)) && set.ReplacePrefetch(null) is { } ended)
             {
-                _ = EndAsync(ended, buildEnded: true);
+                _ = EndAsync(ended);
             }
             if ((final || quiet >= Timestamps(_options.RecordAfterQuiet)) && set.TakeRecord(_options.MaxKeys) is { } keys)
             {
@@ -160,15 +160,15 @@ public sealed class WorkingSets : BackgroundService
         var prefetch = new WorkingSetPrefetch(_stopping.Token);
         if (set.ReplacePrefetch(prefetch) is { } previous)
         {
-            _ = EndAsync(previous, buildEnded: true);
+            _ = EndAsync(previous);
         }
         prefetch.Run = Task.Run(() => RunAsync(set, prefetch));
     }
 
     /// <summary>Stops a prefetch and, once it has stopped, counts what it brought that no lookup took.</summary>
-    private async Task EndAsync(WorkingSetPrefetch prefetch, bool buildEnded)
+    private async Task EndAsync(WorkingSetPrefetch prefetch)
     {
-        if (buildEnded && !prefetch.Run.IsCompleted)
+        if (!prefetch.Run.IsCompleted)
         {
             Interlocked.Increment(ref _counters[PrefetchCounter.StoppedBuildEnded]);
         }
