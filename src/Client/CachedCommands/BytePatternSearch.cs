@@ -18,6 +18,25 @@ public sealed class BytePatternSearch
 
     public bool Found { get; private set; }
 
+    /// <summary>
+    /// The UTF-8 patterns for some paths, less each one that starts with another: data holding the longer path
+    /// holds the shorter, so the answer is the same and a nested root (the target dir in the workspace, the
+    /// registry in cargo's home) costs no pass of its own over the data.
+    /// </summary>
+    public static byte[][] Covering(IEnumerable<string> paths)
+    {
+        var patterns = paths.Select(p => System.Text.Encoding.UTF8.GetBytes(p)).OrderBy(p => p.Length).ToList();
+        var kept = new List<byte[]>();
+        foreach (var pattern in patterns)
+        {
+            if (!kept.Any(shorter => pattern.AsSpan().StartsWith(shorter)))
+            {
+                kept.Add(pattern);
+            }
+        }
+        return [.. kept];
+    }
+
     public static bool ContainsAny(ReadOnlySpan<byte> data, byte[][] patterns)
     {
         foreach (var pattern in patterns)

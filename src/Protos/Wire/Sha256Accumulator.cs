@@ -11,6 +11,14 @@ public sealed class Sha256Accumulator : IDisposable
     /// <summary>Inputs up to this size never load the platform implementation.</summary>
     public const int ManagedLimit = 256 << 10;
 
+    // Once the platform implementation is loaded its start-up is paid, and it is some ten times faster per byte:
+    // only inputs too small to amortise creating a context stay managed.
+    private const int LoadedManagedLimit = 1 << 10;
+
+    private static volatile bool s_platformLoaded;
+
+    private static int CurrentManagedLimit => s_platformLoaded ? LoadedManagedLimit : ManagedLimit;
+
     private byte[] _buffer = new byte[4096];
     private int _length;
     private IncrementalHash? _platform;
@@ -22,9 +30,11 @@ public sealed class Sha256Accumulator : IDisposable
             _platform.AppendData(data);
             return;
         }
-        if (_length + data.Length > ManagedLimit)
+        var limit = CurrentManagedLimit;
+        if (_length + data.Length > limit)
         {
             _platform = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            s_platformLoaded = true;
             _platform.AppendData(_buffer.AsSpan(0, _length));
             _platform.AppendData(data);
             _length = 0;
@@ -32,7 +42,7 @@ public sealed class Sha256Accumulator : IDisposable
         }
         if (_length + data.Length > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Min(ManagedLimit, Math.Max(_buffer.Length * 2, _length + data.Length)));
+            Array.Resize(ref _buffer, Math.Min(limit, Math.Max(_buffer.Length * 2, _length + data.Length)));
         }
         data.CopyTo(_buffer.AsSpan(_length));
         _length += data.Length;
@@ -64,9 +74,11 @@ public sealed class Sha256Accumulator : IDisposable
     /// <summary>One-shot hash choosing the cheaper implementation for the size.</summary>
     public static byte[] HashData(ReadOnlySpan<byte> data)
     {
-        if (data.Length > ManagedLimit)
+        if (data.Length > CurrentManagedLimit)
         {
-            return SHA256.HashData(data);
+            var platform = SHA256.HashData(data);
+            s_platformLoaded = true;
+            return platform;
         }
         var hash = new byte[32];
         ManagedSha256.Hash(data, hash);
@@ -83,6 +95,7 @@ public sealed class Sha256Accumulator : IDisposable
         hash.AppendData([]);
         Span<byte> discard = stackalloc byte[32];
         hash.GetHashAndReset(discard);
+        s_platformLoaded = true;
     });
 
     public void Dispose() => _platform?.Dispose();

@@ -39,4 +39,12 @@ public sealed class BytePatternSearchTests
         search.Append("/home/dev/checkout"u8);
         Assert.False(search.Found);
     }
+
+    [Fact]
+    public void Covering_patterns_drop_every_path_that_extends_another_and_keep_unrelated_ones()
+    {
+        var patterns = BytePatternSearch.Covering(["/w/ws/target/debug/build/x/out", "/home/u/.cargo/registry/src", "/w/ws", "/w/ws/target", "/home/u/.cargo", "/w/ws2"]);
+
+        Assert.Equal(["/w/ws", "/home/u/.cargo"], patterns.Select(p => Encoding.UTF8.GetString(p)));
+    }
 }
