@@ -88,8 +88,10 @@ internal static class DaemonHost
         builder.Services.AddSingleton<CompileCounters>();
         builder.Services.AddSingleton<PendingEntryWrites>();
         builder.Services.AddSingleton<PrefetchCounters>();
+        builder.Services.AddSingleton<PrefetchedEntries>();
         builder.Services.AddSingleton(sp => new WorkingSets(
-            sp.GetRequiredService<ICacheStore>(), new WorkingSetOptions(), sp.GetRequiredService<PrefetchCounters>(), sp.GetRequiredService<ILogger<WorkingSets>>(), TimeProvider.System));
+            sp.GetRequiredService<ICacheStore>(), new WorkingSetOptions(), sp.GetRequiredService<PrefetchCounters>(), sp.GetRequiredService<PrefetchedEntries>(),
+            sp.GetRequiredService<ILogger<WorkingSets>>(), TimeProvider.System));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkingSets>());
         builder.Services.AddSingleton<EntryReads>();
         builder.Services.AddSingleton<BatchBlobReads>();

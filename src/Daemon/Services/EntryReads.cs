@@ -7,7 +7,7 @@ using CacheFarm.Protos.Wire;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>Entry lookups shared by every front door: only complete entries are served, and every lookup is counted.</summary>
-public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, WorkingSets workingSets, RequestCounters counters, CacheMetrics metrics)
+public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, WorkingSets workingSets, PrefetchedEntries prefetched, RequestCounters counters, CacheMetrics metrics)
 {
     /// <summary>The entry for a key, or a <see cref="Refusal.NotFound"/> refusal when there is none or one of its outputs is gone.</summary>
     /// <param name="keyText">The key as the request gave it: 64 lowercase hex characters.</param>
@@ -17,8 +17,8 @@ public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, Wo
         Interlocked.Increment(ref counters[RequestCounter.EntryGets]);
         workingSets.NoteLookup(ns, workingSet, key, keyText);
         await pending.WaitAsync(ns, key, cancellationToken).ConfigureAwait(false);
-        var entry = await workingSets.TakePrefetchedAsync(ns, keyText, cancellationToken).ConfigureAwait(false)
-            ?? await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
+        var prefetch = await prefetched.TakeAsync(ns, keyText, cancellationToken).ConfigureAwait(false);
+        var entry = prefetch?.Entry ?? await store.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
             metrics.RecordLookup("entry", ns, hit: false);
@@ -34,6 +34,10 @@ public sealed class EntryReads(ICacheStore store, PendingEntryWrites pending, Wo
                 metrics.RecordLookup("entry", ns, hit: false);
                 throw new RequestRefusedException(Refusal.NotFound, $"entry for key {keyText} is incomplete: output '{output.Path}' was evicted");
             }
+        }
+        if (prefetch is { Entry: not null, WasLocal: false })
+        {
+            prefetched.NoteUsed();
         }
         Interlocked.Increment(ref counters[RequestCounter.EntryHits]);
         metrics.RecordLookup("entry", ns, hit: true);

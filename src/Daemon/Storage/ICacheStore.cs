@@ -37,7 +37,7 @@ public interface ICacheStore
     void ZeroStats();
 }
 
-/// <summary>What a prefetch of one entry found: the entry (null when no tier has it), whether the local tier already held it, and what it fetched.</summary>
+/// <summary>What a prefetch of one entry found: the entry (null when no tier has it), whether the local tier already held it, and the outputs it fetched.</summary>
 public sealed record PrefetchedEntry(Entry? Entry, bool WasLocal, OutputFetch Fetched);
 
 /// <summary>Output blobs brought into the local tier for one entry, and their bytes.</summary>

@@ -1,7 +1,10 @@
+using CacheFarm.Daemon.Services;
 using CacheFarm.Daemon.Storage;
+using CacheFarm.Daemon.Storage.Builds;
 using CacheFarm.Daemon.Storage.Prefetch;
 using CacheFarm.Daemon.Storage.Remote;
 using CacheFarm.Protos.V1;
+using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.Wire;
 using CacheFarm.TestSupport;
 using Google.Protobuf;
@@ -17,7 +20,11 @@ public sealed class WorkingSetPrefetchTests : IAsyncLifetime
     private static readonly WorkingSetOptions Options = new();
     private readonly MemoryTierChain _chain = new();
     private readonly PrefetchCounters _counters = new();
+    private readonly PrefetchedEntries _prefetched;
+    private readonly TempDirectory _reports = new("cfsets");
     private WorkingSets _sets = null!;
+
+    public WorkingSetPrefetchTests() => _prefetched = new PrefetchedEntries(_counters);
 
     [Fact]
     public async Task A_build_that_went_quiet_has_its_lookups_recorded_in_the_remote_tier_in_first_lookup_order()
@@ -54,22 +61,76 @@ public sealed class WorkingSetPrefetchTests : IAsyncLifetime
         Assert.Equal(outputs[2], _chain.Local.Blob(Ns, ContentDigest.Of(outputs[2])));
 
         var remoteRequests = _chain.Remote.Requests;
-        Assert.Equal(entries[1], await _sets.TakePrefetchedAsync(Ns, Convert.ToHexStringLower(keys[1]), default));
+        Assert.Equal(entries[1], await Lookups().GetCompleteAsync(Ns, keys[1], Convert.ToHexStringLower(keys[1]), SetName, default));
         Assert.Equal(remoteRequests, _chain.Remote.Requests);
-        Assert.Null(await _sets.TakePrefetchedAsync(Ns, Convert.ToHexStringLower(keys[0]), default));
+        Assert.Null(await _prefetched.TakeAsync(Ns, Convert.ToHexStringLower(keys[0]), default));
         Assert.Equal(1, _counters.Snapshot().Used);
 
         // The build ends without asking for the third: it was wasted.
         await QuietUntilAsync(() => _counters.Snapshot().Wasted == 1, "the untaken entry was counted wasted");
-        Assert.Null(await _sets.TakePrefetchedAsync(Ns, Convert.ToHexStringLower(keys[2]), default));
+        Assert.Null(await _prefetched.TakeAsync(Ns, Convert.ToHexStringLower(keys[2]), default));
     }
+
+    [Fact]
+    public async Task A_prefetched_entry_whose_output_is_gone_is_a_miss_and_not_counted_used()
+    {
+        var (keys, _, outputs) = SeedRemoteBuild(2);
+        await _chain.Remote.DeleteBlobAsync(Ns, ContentDigest.Of(outputs[1]), default);
+
+        _sets.NoteLookup(Ns, SetName, keys[0], Convert.ToHexStringLower(keys[0]));
+        await WaitForAsync(() => _counters.Snapshot().Entries == 1, "the second entry was prefetched");
+        Assert.Equal(0, _counters.Snapshot().Blobs);
+
+        var refused = await Assert.ThrowsAsync<RequestRefusedException>(() => Lookups().GetCompleteAsync(Ns, keys[1], Convert.ToHexStringLower(keys[1]), SetName, default));
+        Assert.Equal(Refusal.NotFound, refused.Refusal);
+        Assert.Equal(0, _counters.Snapshot().Used);
+    }
+
+    [Fact]
+    public async Task A_local_entry_whose_output_was_evicted_has_the_output_prefetched_back()
+    {
+        var (keys, entries, outputs) = SeedRemoteBuild(2);
+        _chain.Local.SeedEntry(Ns, keys[1], entries[1].ToByteArray());
+
+        _sets.NoteLookup(Ns, SetName, keys[0], Convert.ToHexStringLower(keys[0]));
+
+        await WaitForAsync(() => _counters.Snapshot().AlreadyLocal == 1, "the local entry was reached");
+        Assert.Equal(0, _counters.Snapshot().Entries);
+        Assert.Equal(1, _counters.Snapshot().Blobs);
+        Assert.Equal(outputs[1], _chain.Local.Blob(Ns, ContentDigest.Of(outputs[1])));
+    }
+
+    [Fact]
+    public async Task A_record_the_store_could_not_take_is_written_at_the_next_sweep()
+    {
+        var key = Key(0);
+        _chain.Local.Failing = true;
+        _sets.NoteLookup(Ns, SetName, key, Convert.ToHexStringLower(key));
+        _chain.Clock.Advance(Options.RecordAfterQuiet);
+        await Task.Delay(200);
+        for (var i = 0; i < 5; i++)
+        {
+            _chain.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+        Assert.Equal(0, _counters.Snapshot().RecordsWritten);
+
+        _chain.Local.Failing = false;
+
+        await QuietUntilAsync(() => _counters.Snapshot().RecordsWritten == 1, "the record was written once the store took it");
+    }
+
+    /// <summary>The daemon's entry lookups over this chain, as every front door makes them.</summary>
+    private EntryReads Lookups() => new(
+        _chain.Store, new PendingEntryWrites(), _sets, _prefetched, new RequestCounters(),
+        new CacheMetrics(_chain.Store, new CompileCounters(new BuildReportStore(new BuildReportFiles(_reports.Path))), _counters));
 
     [Fact]
     public async Task A_prefetch_stops_once_it_has_brought_its_byte_budget()
     {
         await _sets.StopAsync(default);
         _sets.Dispose();
-        _sets = new WorkingSets(_chain.Store, Options with { Concurrency = 1, ByteBudget = 1 }, _counters, NullLogger<WorkingSets>.Instance, _chain.Clock);
+        _sets = new WorkingSets(_chain.Store, Options with { Concurrency = 1, ByteBudget = 1 }, _counters, _prefetched, NullLogger<WorkingSets>.Instance, _chain.Clock);
         await _sets.StartAsync(default);
         var (keys, _, outputs) = SeedRemoteBuild(4);
 
@@ -94,7 +155,7 @@ public sealed class WorkingSetPrefetchTests : IAsyncLifetime
 
         Assert.Equal(0, _counters.Snapshot().Entries);
         Assert.Null(_chain.Local.Blob(Ns, ContentDigest.Of(outputs[1])));
-        Assert.Null(await _sets.TakePrefetchedAsync(Ns, Convert.ToHexStringLower(keys[1]), default));
+        Assert.Null(await _prefetched.TakeAsync(Ns, Convert.ToHexStringLower(keys[1]), default));
         // The next daemon's lookup and restore find the entry and its output whole, from wherever they now are.
         Assert.Equal(entries[1], await _chain.Store.GetEntryAsync(Ns, keys[1], default));
         Assert.Equal(outputs[1], await _chain.ReadBlobAsync(Ns, ContentDigest.Of(outputs[1])));
@@ -168,7 +229,7 @@ public sealed class WorkingSetPrefetchTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sets = new WorkingSets(_chain.Store, Options, _counters, NullLogger<WorkingSets>.Instance, _chain.Clock);
+        _sets = new WorkingSets(_chain.Store, Options, _counters, _prefetched, NullLogger<WorkingSets>.Instance, _chain.Clock);
         await _sets.StartAsync(default);
     }
 
@@ -177,5 +238,6 @@ public sealed class WorkingSetPrefetchTests : IAsyncLifetime
         await _sets.StopAsync(default);
         _sets.Dispose();
         await _chain.DisposeAsync();
+        _reports.Dispose();
     }
 }

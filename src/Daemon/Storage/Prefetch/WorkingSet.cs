@@ -9,9 +9,11 @@ namespace CacheFarm.Daemon.Storage.Prefetch;
 internal sealed class WorkingSet(NamespaceId ns, string name)
 {
     private readonly Lock _gate = new();
-    private List<byte[]> _keys = [];
+    private List<(string Hex, byte[] Key)> _keys = [];
     private HashSet<string> _seen = new(StringComparer.Ordinal);
     private List<(string Hex, byte[] Key)> _previous = [];
+    // Counts builds, so a record written while the next build began does not mark that build's keys recorded.
+    private int _build;
     // Keys of the current build already in a written record: a record is written again only when there are more.
     private int _recorded;
     private long _lastLookup;
@@ -31,15 +33,16 @@ internal sealed class WorkingSet(NamespaceId ns, string name)
             var newBuild = _lastLookup == 0 || now - _lastLookup >= buildGap;
             if (newBuild && _keys.Count > 0)
             {
-                _previous = [.. _keys.Select(k => (Convert.ToHexStringLower(k), k))];
+                _previous = _keys;
                 _keys = [];
                 _seen = new(StringComparer.Ordinal);
                 _recorded = 0;
+                _build++;
             }
             _lastLookup = now;
             if (_keys.Count < maxKeys && _seen.Add(keyHex))
             {
-                _keys.Add(key);
+                _keys.Add((keyHex, key));
             }
             return newBuild;
         }
@@ -66,8 +69,8 @@ internal sealed class WorkingSet(NamespaceId ns, string name)
         }
     }
 
-    /// <summary>The keys to record, when the build has noted keys no written record holds; marks them recorded.</summary>
-    public List<byte[]>? TakeRecord(int maxKeys)
+    /// <summary>The record to write, when the build has noted keys no written record holds; <see cref="MarkRecorded"/> once it is written.</summary>
+    public PendingRecord? TakeRecord(int maxKeys)
     {
         lock (_gate)
         {
@@ -75,20 +78,32 @@ internal sealed class WorkingSet(NamespaceId ns, string name)
             {
                 return null;
             }
-            _recorded = _keys.Count;
-            var record = new List<byte[]>(_keys);
+            var keys = new List<byte[]>(Math.Min(maxKeys, _keys.Count + _previous.Count));
+            keys.AddRange(_keys.Select(k => k.Key));
             foreach (var (hex, key) in _previous)
             {
-                if (record.Count >= maxKeys)
+                if (keys.Count >= maxKeys)
                 {
                     break;
                 }
                 if (!_seen.Contains(hex))
                 {
-                    record.Add(key);
+                    keys.Add(key);
                 }
             }
-            return record;
+            return new PendingRecord(keys, _build, _keys.Count);
+        }
+    }
+
+    /// <summary>Notes a record written: its build's keys up to then need no record again.</summary>
+    public void MarkRecorded(PendingRecord record)
+    {
+        lock (_gate)
+        {
+            if (record.Build == _build)
+            {
+                _recorded = Math.Max(_recorded, record.CurrentBuildKeys);
+            }
         }
     }
 
@@ -103,3 +118,6 @@ internal sealed class WorkingSet(NamespaceId ns, string name)
         }
     }
 }
+
+/// <summary>A working set's record about to be written: its keys, and how many of them the build it was taken from had noted.</summary>
+internal sealed record PendingRecord(List<byte[]> Keys, int Build, int CurrentBuildKeys);

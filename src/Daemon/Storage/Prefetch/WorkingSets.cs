@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CacheFarm.Protos.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Hosting;
 
@@ -22,18 +21,22 @@ public sealed class WorkingSets : BackgroundService
     private readonly ICacheStore _store;
     private readonly WorkingSetOptions _options;
     private readonly PrefetchCounters _counters;
+    private readonly PrefetchedEntries _prefetched;
+    private readonly WorkingSetPrefetcher _prefetcher;
     private readonly ILogger<WorkingSets> _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(string Namespace, string Name), WorkingSet> _sets = new();
-    // Entries prefetched, or being prefetched, that no lookup has taken yet; a lookup takes its own from here.
-    private readonly ConcurrentDictionary<(string Namespace, string Key), Task<PrefetchedEntry?>> _prefetched = new();
+    // Prefetches not ended yet, so that stopping waits for every one before the store goes away.
+    private readonly ConcurrentDictionary<WorkingSetPrefetch, byte> _running = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    public WorkingSets(ICacheStore store, WorkingSetOptions options, PrefetchCounters counters, ILogger<WorkingSets> logger, TimeProvider time)
+    public WorkingSets(ICacheStore store, WorkingSetOptions options, PrefetchCounters counters, PrefetchedEntries prefetched, ILogger<WorkingSets> logger, TimeProvider time)
     {
         _store = store;
         _options = options;
         _counters = counters;
+        _prefetched = prefetched;
+        _prefetcher = new WorkingSetPrefetcher(store, prefetched, options, counters, logger);
         _logger = logger;
         _time = time;
     }
@@ -53,8 +56,7 @@ public sealed class WorkingSets : BackgroundService
     public void NoteStored(NamespaceId ns, string name, byte[] key)
     {
         var keyHex = Convert.ToHexStringLower(key);
-        // What was just stored replaces any copy a prefetch brought: a later lookup must read the store.
-        _prefetched.TryRemove((ns.Name, keyHex), out _);
+        _prefetched.Forget(ns, keyHex);
         Find(ns, name)?.Note(keyHex, key, _time.GetTimestamp(), Timestamps(_options.BuildEndsAfterQuiet), _options.MaxKeys);
     }
 
@@ -69,22 +71,6 @@ public sealed class WorkingSets : BackgroundService
             return set;
         }
         return _sets.Count >= _options.MaxSets ? null : _sets.GetOrAdd((ns.Name, name), static (id, ns) => new WorkingSet(ns, id.Name), ns);
-    }
-
-    /// <summary>The entry a prefetch brought (waiting for it while it is on its way), or null when none did: the lookup then asks the store.</summary>
-    public async ValueTask<Entry?> TakePrefetchedAsync(NamespaceId ns, string keyHex, CancellationToken cancellationToken)
-    {
-        if (_prefetched.IsEmpty || !_prefetched.TryRemove((ns.Name, keyHex), out var fetching))
-        {
-            return null;
-        }
-        var prefetched = await fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (prefetched is { Entry: { } entry, WasLocal: false })
-        {
-            Interlocked.Increment(ref _counters[PrefetchCounter.Used]);
-            return entry;
-        }
-        return prefetched?.Entry;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,6 +96,8 @@ public sealed class WorkingSets : BackgroundService
         // An ephemeral runner's daemon is stopped right after its build: what that build looked up is recorded now,
         // while the write-behind queues still run.
         await SweepAsync(final: true, cancellationToken).ConfigureAwait(false);
+        // Cancelled with the daemon, every prefetch ends soon; none may still be reading the store once it is disposed.
+        await Task.WhenAll(_running.Keys.Select(p => p.Run)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override void Dispose()
@@ -129,9 +117,9 @@ public sealed class WorkingSets : BackgroundService
             {
                 _ = EndAsync(ended);
             }
-            if ((final || quiet >= Timestamps(_options.RecordAfterQuiet)) && set.TakeRecord(_options.MaxKeys) is { } keys)
+            if ((final || quiet >= Timestamps(_options.RecordAfterQuiet)) && set.TakeRecord(_options.MaxKeys) is { } record)
             {
-                await WriteRecordAsync(set, keys, cancellationToken).ConfigureAwait(false);
+                await WriteRecordAsync(set, record, cancellationToken).ConfigureAwait(false);
             }
             else if (quiet >= Timestamps(Forget))
             {
@@ -140,29 +128,30 @@ public sealed class WorkingSets : BackgroundService
         }
     }
 
-    private async Task WriteRecordAsync(WorkingSet set, List<byte[]> keys, CancellationToken cancellationToken)
+    private async Task WriteRecordAsync(WorkingSet set, PendingRecord record, CancellationToken cancellationToken)
     {
         try
         {
-            var record = WorkingSetRecord.ToEntry(keys, _time.GetUtcNow().ToUnixTimeMilliseconds());
-            await _store.PutEntryAsync(set.Namespace, set.RecordKey, record.ToByteArray(), cancellationToken).ConfigureAwait(false);
+            var entry = WorkingSetRecord.ToEntry(record.Keys, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            await _store.PutEntryAsync(set.Namespace, set.RecordKey, entry.ToByteArray(), cancellationToken).ConfigureAwait(false);
+            set.MarkRecorded(record);
             Interlocked.Increment(ref _counters[PrefetchCounter.RecordsWritten]);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The next build of this working set only goes without a prefetch.
+            // Not marked recorded: the next sweep tries again.
             _logger.LogWarning("could not record working set {Name}: {Error}", set.Name, e.Message);
         }
     }
 
     private void Start(WorkingSet set)
     {
-        var prefetch = new WorkingSetPrefetch(_stopping.Token);
+        var prefetch = new WorkingSetPrefetch(p => _prefetcher.RunAsync(set, p), _stopping.Token);
+        _running[prefetch] = 0;
         if (set.ReplacePrefetch(prefetch) is { } previous)
         {
             _ = EndAsync(previous);
         }
-        prefetch.Run = Task.Run(() => RunAsync(set, prefetch));
     }
 
     /// <summary>Stops a prefetch and, once it has stopped, counts what it brought that no lookup took.</summary>
@@ -174,97 +163,15 @@ public sealed class WorkingSets : BackgroundService
         }
         prefetch.Stop();
         await prefetch.Run.ConfigureAwait(false);
-        while (prefetch.Fetched.TryDequeue(out var id))
+        while (prefetch.Fetched.TryDequeue(out var fetched))
         {
-            if (_prefetched.TryRemove(id, out _))
+            if (_prefetched.Discard(fetched.Id, fetched.Fetching))
             {
                 Interlocked.Increment(ref _counters[PrefetchCounter.Wasted]);
             }
         }
+        _running.TryRemove(prefetch, out _);
         prefetch.Dispose();
-    }
-
-    private async Task RunAsync(WorkingSet set, WorkingSetPrefetch prefetch)
-    {
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(prefetch.Token);
-        try
-        {
-            var record = await _store.GetEntryAsync(set.Namespace, set.RecordKey, prefetch.Token).ConfigureAwait(false);
-            if (record is null || WorkingSetRecord.TryParse(record, _options.MaxKeys) is not { } keys)
-            {
-                return;
-            }
-            Interlocked.Increment(ref _counters[PrefetchCounter.Started]);
-            _logger.LogInformation("prefetching {Count} entries of working set {Name}", keys.Count, set.Name);
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = budget.Token };
-            await Parallel.ForEachAsync(keys, parallel, async (key, ct) =>
-            {
-                if (Interlocked.Read(ref prefetch.Bytes) >= _options.ByteBudget)
-                {
-                    await budget.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-                await PrefetchAsync(set, prefetch, key, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (budget.IsCancellationRequested && !prefetch.Token.IsCancellationRequested)
-        {
-            Interlocked.Increment(ref _counters[PrefetchCounter.StoppedBudget]);
-        }
-        catch (OperationCanceledException)
-        {
-            // The build ended or the daemon is stopping.
-        }
-        catch (Exception e)
-        {
-            Interlocked.Increment(ref _counters[PrefetchCounter.Failures]);
-            _logger.LogWarning("prefetch of working set {Name} stopped: {Error}", set.Name, e.Message);
-        }
-    }
-
-    private async Task PrefetchAsync(WorkingSet set, WorkingSetPrefetch prefetch, byte[] key, CancellationToken cancellationToken)
-    {
-        var keyHex = Convert.ToHexStringLower(key);
-        if (set.HasSeen(keyHex))
-        {
-            return;
-        }
-        var id = (set.Namespace.Name, keyHex);
-        var fetching = new TaskCompletionSource<PrefetchedEntry?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_prefetched.TryAdd(id, fetching.Task))
-        {
-            return;
-        }
-        PrefetchedEntry? result = null;
-        try
-        {
-            result = await _store.PrefetchEntryAsync(set.Namespace, key, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            fetching.SetResult(result);
-            if (result is not { Entry: not null, WasLocal: false })
-            {
-                // Nothing a lookup needs to take from here: it finds a local entry, or none, the usual way.
-                _prefetched.TryRemove(new KeyValuePair<(string, string), Task<PrefetchedEntry?>>(id, fetching.Task));
-            }
-        }
-        if (result.WasLocal)
-        {
-            Interlocked.Increment(ref _counters[PrefetchCounter.AlreadyLocal]);
-        }
-        else if (result.Entry is null)
-        {
-            Interlocked.Increment(ref _counters[PrefetchCounter.Missing]);
-        }
-        else
-        {
-            Interlocked.Increment(ref _counters[PrefetchCounter.Entries]);
-            Interlocked.Add(ref _counters[PrefetchCounter.Blobs], result.Fetched.Blobs);
-            Interlocked.Add(ref _counters[PrefetchCounter.Bytes], result.Fetched.Bytes);
-            Interlocked.Add(ref prefetch.Bytes, result.Fetched.Bytes);
-            prefetch.Fetched.Enqueue(id);
-        }
     }
 
     private long Timestamps(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);

@@ -119,17 +119,10 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
 
     public async ValueTask<Entry?> GetEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
-        if (await _local.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false) is { } local)
+        if (await ReadLocalEntryAsync(ns, key, cancellationToken).ConfigureAwait(false) is { } found)
         {
-            if (StoredEntry.TryParse(local, out var found))
-            {
-                Interlocked.Increment(ref _localCounters[TierCounter.EntryHits]);
-                return found;
-            }
-            // Checksummed yet unreadable: written by a daemon whose entry format this one cannot read.
-            // Gone, it reads as a miss and the next put replaces it.
-            Interlocked.Increment(ref _localCounters[TierCounter.CorruptReads]);
-            await _local.DeleteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _localCounters[TierCounter.EntryHits]);
+            return found;
         }
         Interlocked.Increment(ref _localCounters[TierCounter.EntryMisses]);
         return (await GetRemoteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false)).Entry;
@@ -139,12 +132,31 @@ internal sealed class TieredCacheStore : ICacheStore, IAsyncDisposable
 
     public async Task<PrefetchedEntry> PrefetchEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
-        if (await _local.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false) is { } local && StoredEntry.TryParse(local, out var found))
+        if (await ReadLocalEntryAsync(ns, key, cancellationToken).ConfigureAwait(false) is { } found)
         {
-            return new PrefetchedEntry(found, WasLocal: true, new OutputFetch(0, 0));
+            // The entry stayed but an output may have been evicted: brought back now, the hit finds it local.
+            return new PrefetchedEntry(found, WasLocal: true, await FetchOutputsAsync(ns, found, cancellationToken).ConfigureAwait(false));
         }
         var (entry, fetched) = await GetRemoteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
         return new PrefetchedEntry(entry, WasLocal: false, fetched);
+    }
+
+    /// <summary>The local tier's entry for a key, or null; one it cannot read is deleted.</summary>
+    private async ValueTask<Entry?> ReadLocalEntryAsync(NamespaceId ns, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    {
+        if (await _local.GetEntryAsync(ns, key, cancellationToken).ConfigureAwait(false) is not { } local)
+        {
+            return null;
+        }
+        if (StoredEntry.TryParse(local, out var found))
+        {
+            return found;
+        }
+        // Checksummed yet unreadable: written by a daemon whose entry format this one cannot read.
+        // Gone, it reads as a miss and the next put replaces it.
+        Interlocked.Increment(ref _localCounters[TierCounter.CorruptReads]);
+        await _local.DeleteEntryAsync(ns, key, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>The first remote tier's verified entry, backfilled, with its outputs brought into the local tier.</summary>
