@@ -153,6 +153,31 @@ public sealed class UpstreamTierTests
         Assert.InRange(handshakes, 1, 3);
     }
 
+    [Fact]
+    public async Task Concurrent_reads_of_small_blobs_through_a_runner_reach_its_upstream_in_batches_and_arrive_whole()
+    {
+        using var dir = new TempDirectory("cfup");
+        await using var shared = await DaemonProcess.StartWithMetricsAsync(dir.Combine("shared"), "--capacity", "512M", "--log-memory", "64M");
+        var blobs = Enumerable.Range(0, 64).Select(i => BlobData.Random(2_000 + i * 100, seed: 60 + i)).ToList();
+        foreach (var blob in blobs)
+        {
+            await Blobs.WriteAsync(shared, blob);
+        }
+        var absent = BlobData.Random(3_000, seed: 59);
+
+        await using var runner = await TieredDaemon.StartAsync(dir, "runner", null, null, "--upstream", shared.Endpoint.Address!.ToString());
+        var reads = await Task.WhenAll(blobs.Append(absent).Select(b => Blobs.ReadAsync(runner, ContentDigest.Of(b))));
+
+        Assert.Equal(blobs, reads.Take(blobs.Count));
+        Assert.Null(reads[^1]);
+        var scrape = await PrometheusScrape.FetchAsync(shared.MetricsPort!.Value);
+        var batches = scrape.Value("cachefarm_rpc_requests_total", ("rpc_method", "BlobStore/BatchReadBlobs"));
+        Assert.InRange(batches, 1, blobs.Count / 4);
+        // No blob needed a stream of its own.
+        Assert.Throws<KeyNotFoundException>(() => scrape.Value("cachefarm_rpc_requests_total", ("rpc_method", "BlobStore/ReadBlob")));
+        Assert.Equal(0, (await DaemonStats.TierAsync(runner, "upstream")).Errors);
+    }
+
     private static double Handshakes(PrometheusScrape scrape) =>
         scrape.MetricNames.Contains("kestrel_tls_handshake_duration_seconds_count") ? scrape.Value("kestrel_tls_handshake_duration_seconds_count") : 0;
 

@@ -61,7 +61,7 @@ internal sealed class RedisTier : ICacheTier
             return null;
         }
         RefreshTtl(db, key);
-        return new LeasedBlobReader(lease);
+        return new HeldBlobReader(BlobChunk.FromOwner(lease, 0, lease.Length));
     }
 
     public ValueTask<IBlobWriter> BeginBlobWriteAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
@@ -142,26 +142,5 @@ internal sealed class RedisTier : ICacheTier
         {
             await _connection.Result.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>A blob fetched whole by one GET, its pooled value held until a read takes it.</summary>
-    private sealed class LeasedBlobReader(Lease<byte> lease) : IBlobReader
-    {
-        private readonly HeldBlobBytes _value = new(BlobChunk.FromOwner(lease, 0, lease.Length));
-
-        public long Size => _value.Length;
-
-#pragma warning disable CS1998 // The value is already here; the stream is only its hand-over.
-        public async IAsyncEnumerable<BlobChunk> ReadAsync(long offset, long length, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            var end = BlobRange.End(Size, offset, length);
-            if (end > offset)
-            {
-                yield return _value.Slice((int)offset, (int)(end - offset));
-            }
-        }
-#pragma warning restore CS1998
-
-        public void Dispose() => _value.Dispose();
     }
 }

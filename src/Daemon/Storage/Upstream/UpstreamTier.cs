@@ -21,6 +21,7 @@ internal sealed class UpstreamTier : ICacheTier
     private readonly GrpcChannel _channel;
     private readonly CallInvoker _invoker;
     private readonly EntryStore.EntryStoreClient _entries;
+    private readonly UpstreamBlobBatcher _batches;
     // Set by the first write the upstream refuses for want of permission (a read-only token): later writes are not sent.
     private volatile string? _writesRefused;
 
@@ -29,6 +30,7 @@ internal sealed class UpstreamTier : ICacheTier
         _options = options;
         (_channel, _invoker) = UpstreamChannel.Create(options);
         _entries = new EntryStore.EntryStoreClient(_invoker);
+        _batches = new UpstreamBlobBatcher(BatchReadAsync);
     }
 
     public string Name => "upstream";
@@ -46,8 +48,30 @@ internal sealed class UpstreamTier : ICacheTier
         return response.Missing.Count == 0;
     }
 
-    public async ValueTask<IBlobReader?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken) =>
-        await UpstreamBlobReader.OpenAsync(this, ns, digest, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<IBlobReader?> OpenBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
+    {
+        if (digest.Size <= UpstreamBlobBatcher.MaxBlobSize)
+        {
+            var batched = await _batches.ReadAsync(ns, digest, cancellationToken).ConfigureAwait(false);
+            if (batched.Missing)
+            {
+                return null;
+            }
+            if (batched.Bytes is { } bytes)
+            {
+                return new HeldBlobReader(bytes);
+            }
+        }
+        return await UpstreamBlobReader.OpenAsync(this, ns, digest, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One BatchReadBlobs call for the batcher; it serves several lookups, so no one caller's cancellation ends it.</summary>
+    private Task<BatchReadBlobsResponse> BatchReadAsync(NamespaceId ns, IReadOnlyList<ContentDigest> digests)
+    {
+        var request = new BatchReadBlobsRequest { Namespace = ns.Name };
+        request.Digests.AddRange(digests.Select(d => d.ToProto()));
+        return AnswerAsync(_invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(CancellationToken.None), request).ResponseAsync, CancellationToken.None);
+    }
 
     public ValueTask<IBlobWriter> BeginBlobWriteAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
