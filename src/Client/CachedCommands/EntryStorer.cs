@@ -70,12 +70,13 @@ public static class EntryStorer
             .ToHashSet();
         var toSend = outputs.Where(o => missing.Contains(o.Digest)).DistinctBy(o => o.Digest).ToList();
         long uploaded = 0;
-        foreach (var batch in BlobBatches.Split(toSend.Where(o => o.Content is not null), o => o.Digest.Size))
+        // A small file is read again here; should it have changed since it was hashed, the daemon rejects its bytes and nothing is stored.
+        foreach (var batch in BlobBatches.Split(toSend.Where(Batched), o => o.Digest.Size))
         {
-            await SendBatchAsync(client, [.. batch.Select(o => (o.Digest, (ReadOnlyMemory<byte>)o.Content!))], cancellationToken).ConfigureAwait(false);
+            await SendBatchAsync(client, [.. batch.Select(o => (o.Digest, (ReadOnlyMemory<byte>)(o.Content ?? File.ReadAllBytes(o.FullPath))))], cancellationToken).ConfigureAwait(false);
             uploaded += batch.Sum(o => o.Digest.Size);
         }
-        foreach (var output in toSend.Where(o => o.Content is null))
+        foreach (var output in toSend.Where(o => !Batched(o)))
         {
             await client.StoreFileAsync(output.Digest, output.FullPath, cancellationToken).ConfigureAwait(false);
             uploaded += output.Digest.Size;
@@ -84,6 +85,8 @@ public static class EntryStorer
         await client.PutEntryAsync(request.FirstLevelKey, manifest, cancellationToken).ConfigureAwait(false);
         return uploaded;
     }
+
+    private static bool Batched(ProducedOutput output) => output.Content is not null || output.Digest.Size <= ProducedOutput.InlineLimit;
 
     private static async Task SendBatchAsync(CacheClient client, List<(ContentDigest, ReadOnlyMemory<byte>)> batch, CancellationToken cancellationToken)
     {

@@ -3,14 +3,14 @@ using CacheFarm.Protos.Wire;
 namespace CacheFarm.Client.CachedCommands;
 
 /// <summary>
-/// One output file of a compile, read once: its digest, whether it embeds a real checkout path (then the
-/// entry is keyed by the roots), and its bytes when small enough to upload in a batch. A dep-info file, and
-/// with <c>normalizeText</c> any small text file that names a root, is stored with its paths replaced by
-/// placeholders (<see cref="Normalized"/>).
+/// One output file of a compile, read once: its digest and whether it embeds a real checkout path (then the
+/// entry is keyed by the roots). A dep-info file, and with <c>normalizeText</c> any small text file that names
+/// a root, is stored with its paths replaced by placeholders (<see cref="Normalized"/>); only then are its
+/// stored bytes kept (<see cref="Content"/>), since every other output is stored from its file.
 /// </summary>
 public sealed record ProducedOutput(string RelativePath, string FullPath, bool Executable, ContentDigest Digest, byte[]? Content, bool EmbedsRoot, bool Normalized)
 {
-    /// <summary>Outputs up to this size travel in BatchUpdateBlobs calls; larger ones are streamed.</summary>
+    /// <summary>Outputs up to this size travel in BatchUpdateBlobs calls when uploaded; larger ones are streamed.</summary>
     public const int InlineLimit = 1 << 20;
 
     // Binary files are never rewritten: a path of another length would move every offset after it.
@@ -24,18 +24,19 @@ public sealed record ProducedOutput(string RelativePath, string FullPath, bool E
         {
             return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(File.ReadAllBytes(fullPath)), patterns);
         }
-        if (stamp.Size <= InlineLimit)
+        if (normalizeText && stamp.Size <= InlineLimit)
         {
             var bytes = File.ReadAllBytes(fullPath);
             var embeds = BytePatternSearch.ContainsAny(bytes, patterns);
-            if (embeds && normalizeText && bytes.AsSpan(0, Math.Min(bytes.Length, TextProbeBytes)).IndexOf((byte)0) < 0)
+            if (embeds && bytes.AsSpan(0, Math.Min(bytes.Length, TextProbeBytes)).IndexOf((byte)0) < 0)
             {
                 return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(bytes), patterns);
             }
-            return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(bytes), bytes, embeds, false);
+            return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, ContentDigest.Of(bytes), null, embeds, false);
         }
-        var (digest, embedsLarge) = HashAndScan(fullPath, patterns);
-        return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, digest, null, embedsLarge, false);
+        // Streamed through one pooled buffer: a whole-file array per output cost a miss more in page faults and zeroing than in hashing.
+        var (digest, embedsRoot) = HashAndScan(fullPath, patterns);
+        return new ProducedOutput(relativePath, fullPath, stamp.IsExecutable, digest, null, embedsRoot, false);
     }
 
     // A root left in the text (glued to other characters, so not replaced) still ties the entry to this checkout.
