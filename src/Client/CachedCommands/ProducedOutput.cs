@@ -3,7 +3,7 @@ using CacheFarm.Protos.Wire;
 namespace CacheFarm.Client.CachedCommands;
 
 /// <summary>
-/// One output file of a compile, read once: its digest and whether it embeds a real checkout path (then the
+/// One output file of a compile, read once here (an upload to a remote daemon reads small ones again): its digest and whether it embeds a real checkout path (then the
 /// entry is keyed by the roots). A dep-info file, and with <c>normalizeText</c> any small text file that names
 /// a root, is stored with its paths replaced by placeholders (<see cref="Normalized"/>); only then are its
 /// stored bytes kept (<see cref="Content"/>), since every other output is stored from its file.

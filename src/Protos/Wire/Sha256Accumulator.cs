@@ -8,7 +8,7 @@ namespace CacheFarm.Protos.Wire;
 /// </summary>
 public sealed class Sha256Accumulator : IDisposable
 {
-    /// <summary>Inputs up to this size never load the platform implementation.</summary>
+    /// <summary>Inputs up to this size stay managed while the process has not loaded the platform implementation.</summary>
     public const int ManagedLimit = 256 << 10;
 
     // Once the platform implementation is loaded its start-up is paid, and it is some ten times faster per byte:

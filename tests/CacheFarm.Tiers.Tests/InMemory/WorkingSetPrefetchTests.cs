@@ -23,6 +23,7 @@ public sealed class WorkingSetPrefetchTests : IAsyncLifetime
     private readonly PrefetchedEntries _prefetched;
     private readonly TempDirectory _reports = new("cfsets");
     private WorkingSets _sets = null!;
+    private EntryReads? _lookups;
 
     public WorkingSetPrefetchTests() => _prefetched = new PrefetchedEntries(_counters);
 
@@ -120,8 +121,8 @@ public sealed class WorkingSetPrefetchTests : IAsyncLifetime
         await QuietUntilAsync(() => _counters.Snapshot().RecordsWritten == 1, "the record was written once the store took it");
     }
 
-    /// <summary>The daemon's entry lookups over this chain, as every front door makes them.</summary>
-    private EntryReads Lookups() => new(
+    /// <summary>The daemon's entry lookups over this chain, as every front door makes them (one set of instruments per test).</summary>
+    private EntryReads Lookups() => _lookups ??= new(
         _chain.Store, new PendingEntryWrites(), _sets, _prefetched, new RequestCounters(),
         new CacheMetrics(_chain.Store, new CompileCounters(new BuildReportStore(new BuildReportFiles(_reports.Path))), _counters));
 

@@ -19,6 +19,9 @@ public sealed record WorkingSetOptions
     /// <summary>Keys one record holds (32 bytes each); a larger build records its first ones.</summary>
     public int MaxKeys { get; init; } = 16_384;
 
+    /// <summary>Prefetched entries held in memory, across the daemon, until their lookup takes them; prefetches pause their fetching at this many.</summary>
+    public int MaxUntakenEntries { get; init; } = 16_384;
+
     /// <summary>Working sets tracked at once; lookups naming more are served but not recorded.</summary>
     public int MaxSets { get; init; } = 1_024;
 }

@@ -19,7 +19,7 @@ internal sealed class WorkingSetPrefetcher(ICacheStore store, PrefetchedEntries 
             await Parallel.ForEachAsync(keys, parallel, async (key, ct) =>
             {
                 // Untaken entries are held in memory until their lookup or the build's end, so they count too.
-                if (prefetch.Bytes >= options.ByteBudget || prefetched.Count >= options.MaxKeys)
+                if (prefetch.Bytes >= options.ByteBudget || prefetched.Count >= options.MaxUntakenEntries)
                 {
                     await bounds.CancelAsync().ConfigureAwait(false);
                     return;
@@ -60,7 +60,7 @@ internal sealed class WorkingSetPrefetcher(ICacheStore store, PrefetchedEntries 
         {
             result = await store.PrefetchEntryAsync(set.Namespace, key, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             // One entry a tier failed to give is left to its lookup, which tries every tier again; the rest go on.
             Interlocked.Increment(ref counters[PrefetchCounter.Failures]);
@@ -75,23 +75,27 @@ internal sealed class WorkingSetPrefetcher(ICacheStore store, PrefetchedEntries 
 
     private void Count(WorkingSetPrefetch prefetch, (string, string) id, Task<PrefetchedEntry?> fetching, PrefetchedEntry? result)
     {
-        switch (result)
+        if (result is null)
         {
-            case null:
-                return;
-            case { WasLocal: true }:
-                Interlocked.Increment(ref counters[PrefetchCounter.AlreadyLocal]);
-                break;
-            case { Entry: null }:
-                Interlocked.Increment(ref counters[PrefetchCounter.Missing]);
-                return;
-            default:
-                Interlocked.Increment(ref counters[PrefetchCounter.Entries]);
-                prefetch.Fetched.Enqueue((id, fetching));
-                break;
+            return;
+        }
+        if (result.Entry is null)
+        {
+            Interlocked.Increment(ref counters[PrefetchCounter.Missing]);
+            return;
         }
         Interlocked.Add(ref counters[PrefetchCounter.Blobs], result.Fetched.Blobs);
         Interlocked.Add(ref counters[PrefetchCounter.Bytes], result.Fetched.Bytes);
         prefetch.AddBytes(result.Fetched.Bytes);
+        // The entry's outcome is counted last: whoever watches it sees its blobs and bytes counted already.
+        if (result.WasLocal)
+        {
+            Interlocked.Increment(ref counters[PrefetchCounter.AlreadyLocal]);
+        }
+        else
+        {
+            prefetch.Fetched.Enqueue((id, fetching));
+            Interlocked.Increment(ref counters[PrefetchCounter.Entries]);
+        }
     }
 }

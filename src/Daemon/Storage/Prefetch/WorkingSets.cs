@@ -29,6 +29,7 @@ public sealed class WorkingSets : BackgroundService
     // Prefetches not ended yet, so that stopping waits for every one before the store goes away.
     private readonly ConcurrentDictionary<WorkingSetPrefetch, byte> _running = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _recordFailing;
 
     public WorkingSets(ICacheStore store, WorkingSetOptions options, PrefetchCounters counters, PrefetchedEntries prefetched, ILogger<WorkingSets> logger, TimeProvider time)
     {
@@ -137,11 +138,14 @@ public sealed class WorkingSets : BackgroundService
             set.MarkRecorded(record);
             Interlocked.Increment(ref _counters[PrefetchCounter.RecordsWritten]);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Not marked recorded: the next sweep tries again.
-            _logger.LogWarning("could not record working set {Name}: {Error}", set.Name, e.Message);
+            // Not marked recorded: the next sweep tries again, every 500 ms, so only the first failure in a row is a warning.
+            var level = Interlocked.Exchange(ref _recordFailing, 1) == 0 ? LogLevel.Warning : LogLevel.Debug;
+            _logger.Log(level, "could not record working set {Name}: {Error}", set.Name, e.Message);
+            return;
         }
+        Interlocked.Exchange(ref _recordFailing, 0);
     }
 
     private void Start(WorkingSet set)
@@ -157,7 +161,7 @@ public sealed class WorkingSets : BackgroundService
     /// <summary>Stops a prefetch and, once it has stopped, counts what it brought that no lookup took.</summary>
     private async Task EndAsync(WorkingSetPrefetch prefetch)
     {
-        if (!prefetch.Run.IsCompleted)
+        if (!prefetch.Run.IsCompleted && !_stopping.IsCancellationRequested)
         {
             Interlocked.Increment(ref _counters[PrefetchCounter.StoppedBuildEnded]);
         }

@@ -1,4 +1,3 @@
-using CacheFarm.Daemon.Services;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Grpc.Core;
@@ -8,7 +7,7 @@ namespace CacheFarm.Daemon.Storage.Upstream;
 /// <summary>
 /// Gathers reads of small blobs from concurrent lookups into BatchReadBlobs calls: a read is sent at once while
 /// fewer than <see cref="MaxInFlight"/> batches are on their way, and the reads asked for meanwhile go together
-/// in the next, so batching never adds a wait of its own.
+/// in the next (up to 64 blobs, 1 MiB), so batching never adds a wait of its own.
 /// </summary>
 /// <remarks>
 /// A hit's outputs, and a prefetch's, are mostly dep-info files and small metadata: one stream each would cost
@@ -21,7 +20,10 @@ internal sealed class UpstreamBlobBatcher(Func<NamespaceId, IReadOnlyList<Conten
 
     public const int MaxInFlight = 4;
 
-    private const int MaxItems = 512;
+    // Small enough that the upstream, which reads a batch's items one after another, answers well within the deadline.
+    private const int MaxItems = 64;
+
+    private const long MaxBatchBytes = 1 << 20;
 
     private readonly Lock _gate = new();
     private readonly LinkedList<Read> _waiting = new();
@@ -30,6 +32,11 @@ internal sealed class UpstreamBlobBatcher(Func<NamespaceId, IReadOnlyList<Conten
     /// <summary>The blob's bytes, or that the upstream does not hold it; neither when it answered the item otherwise (the caller then streams it).</summary>
     public Task<BatchedRead> ReadAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(digest.Size, MaxBlobSize);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<BatchedRead>(cancellationToken);
+        }
         var read = new Read(ns, digest, new TaskCompletionSource<BatchedRead>(TaskCreationOptions.RunContinuationsAsynchronously));
         bool send;
         lock (_gate)
@@ -43,7 +50,11 @@ internal sealed class UpstreamBlobBatcher(Func<NamespaceId, IReadOnlyList<Conten
         }
         if (send)
         {
-            _ = SendUntilDrainedAsync();
+            // The sender serves every caller's reads, so it does not carry this caller's context (its trace).
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(SendUntilDrainedAsync);
+            }
         }
         return read.Done.Task.WaitAsync(cancellationToken);
     }
@@ -57,17 +68,19 @@ internal sealed class UpstreamBlobBatcher(Func<NamespaceId, IReadOnlyList<Conten
                 var response = await send(batch[0].Namespace, batch.Select(r => r.Digest).ToList()).ConfigureAwait(false);
                 Answer(batch, response);
             }
-            catch (Exception e)
+            catch (Exception)
             {
+                // Each read is then streamed on its own: one failed batch is not a failure of every lookup in it,
+                // which would open the tier's breaker at once.
                 foreach (var read in batch)
                 {
-                    read.Done.TrySetException(e);
+                    read.Done.TrySetResult(default);
                 }
             }
         }
     }
 
-    /// <summary>The oldest waiting read and the others of its namespace, within the upstream's bytes per answer; null (and one sender fewer) when none wait.</summary>
+    /// <summary>The oldest waiting read and others of its namespace, within a batch's bytes; null (and one sender fewer) when none wait.</summary>
     private List<Read>? TakeBatch()
     {
         lock (_gate)
@@ -83,7 +96,7 @@ internal sealed class UpstreamBlobBatcher(Func<NamespaceId, IReadOnlyList<Conten
             while (node is not null && batch.Count < MaxItems)
             {
                 var next = node.Next;
-                if (node.Value.Namespace.Name == ns.Name && bytes + node.Value.Digest.Size <= BatchBlobReads.MaxBatchBytes)
+                if (node.Value.Namespace.Name == ns.Name && (batch.Count == 0 || bytes + node.Value.Digest.Size <= MaxBatchBytes))
                 {
                     bytes += node.Value.Digest.Size;
                     batch.Add(node.Value);
