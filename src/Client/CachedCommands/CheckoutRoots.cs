@@ -20,6 +20,7 @@ public sealed class CheckoutRoots
     public const string CompilerShims = "compilers";
 
     private readonly PathRoot[] _longestFirst;
+    private byte[][]? _scanPatterns;
 
     public CheckoutRoots(string workingDirectory, IEnumerable<PathRoot> roots)
     {
@@ -38,6 +39,9 @@ public sealed class CheckoutRoots
     public string WorkingDirectory { get; }
 
     public IReadOnlyList<PathRoot> Roots => _longestFirst;
+
+    /// <summary>What an output is searched for to learn whether it embeds a root: built once per call, not once per output.</summary>
+    public byte[][] ScanPatterns => _scanPatterns ??= BytePatternSearch.Covering(_longestFirst.Select(r => r.Path));
 
     /// <summary>Finds the roots of a rustc call from its arguments, working directory and cargo's environment.</summary>
     public static CheckoutRoots Detect(RustcArgs args, string workingDirectory, Func<string, string?> env)

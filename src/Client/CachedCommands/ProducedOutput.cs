@@ -19,7 +19,7 @@ public sealed record ProducedOutput(string RelativePath, string FullPath, bool E
     public static ProducedOutput Read(string fullPath, string relativePath, CheckoutRoots roots, bool scanForRoots, bool normalizeText = false)
     {
         FileStamp.TryRead(fullPath, out var stamp);
-        var patterns = scanForRoots ? BytePatternSearch.Covering(roots.Roots.Select(r => r.Path)) : [];
+        var patterns = scanForRoots ? roots.ScanPatterns : [];
         if (IsDepInfo(relativePath))
         {
             return NormalizedOutput(relativePath, fullPath, stamp, roots.NormalizeText(File.ReadAllBytes(fullPath)), patterns);
