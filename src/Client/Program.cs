@@ -6,10 +6,16 @@ using CacheFarm.Client.Linker;
 using CacheFarm.Client.Reports;
 using CacheFarm.Client.Wrapper;
 
-// A build script's run calls a C or C++ compiler, found as a shim on PATH: the real one runs with prefix maps added.
+// cachefarm under a C or C++ compiler's name: a shim on a build script's PATH runs the real compiler with the run's
+// prefix maps added; any other link to cachefarm (masquerading as the compiler, as with ccache) compiles through the cache.
 if (CompilerMasquerade.CalledAs() is { } compilerName)
 {
-    return CompilerMasquerade.Run(compilerName, args);
+    if (Environment.GetEnvironmentVariable(CompilerMasquerade.PrefixMapsVariable) is not null
+        || CompilerMasquerade.FindReal(compilerName, Environment.GetEnvironmentVariable("PATH"), Environment.CurrentDirectory) is not { } realCompiler)
+    {
+        return CompilerMasquerade.Run(compilerName, args);
+    }
+    return await CFamilyCommand.RunAsync(realCompiler, args, WrapperCommand.ReadEnvironment(), CancellationToken.None).ConfigureAwait(false);
 }
 // Cargo runs a build script whose binary the wrapper replaced with a launcher (#!cachefarm --cachefarm-build-script:…).
 if (BuildScriptLauncher.IsLauncherCall(args))

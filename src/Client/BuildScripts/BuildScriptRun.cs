@@ -127,7 +127,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         if (!settings.Recache)
         {
             var lookupClock = Stopwatch.StartNew();
-            var (found, hit, note) = await LookUpAsync(firstLevelKey, inputs, cancellationToken).ConfigureAwait(false);
+            var (found, hit, note) = await TracedEntryLookup.RunAsync(session, settings, firstLevelKey, inputs, call.Roots, TracedValue, cancellationToken).ConfigureAwait(false);
             manifest = found;
             missCause = hit is null ? note : null;
             if (hit is not null)
@@ -197,17 +197,8 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         }
         else
         {
-            var writeClock = Stopwatch.StartNew();
             var readOnly = ReadOnlyBuild.For(memoDirectory, session.Endpoint, session.Credentials, _env);
-            record.ReadOnly = readOnly.IsActive;
-            if (!record.ReadOnly)
-            {
-                var (stored, bytes) = await session.TryCallAsync(
-                    (c, ct) => EntryStorer.StoreAsync(c, request, ct), settings.TransferTimeout, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
-                record.CacheWriteFailed = !stored;
-                record.BytesWritten = bytes;
-            }
-            record.CacheWriteUs = CompileReporter.Microseconds(writeClock.Elapsed);
+            await RecordedStore.StoreAsync(session, settings, request, readOnly, record, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
             record.Outcome = session.Failure is null || record.CacheWriteFailed ? CompileOutcome.Miss : CompileOutcome.CacheError;
             record.Reason = record.CacheWriteFailed ? session.Failure ?? "" : "";
             detail = missCause is null ? request.EntryKey : request.EntryKey + " " + missCause;
@@ -218,47 +209,15 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         return exitCode;
     }
 
-    // Note, for the log: the entry key of a hit, or why a stored candidate did not serve this run.
-    private async Task<(InputManifest Manifest, Entry? Hit, string? Note)> LookUpAsync(string firstLevelKey, TracedInputs inputs, CancellationToken cancellationToken)
-    {
-        var (ok, manifestEntry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(firstLevelKey, ct), settings.LookupTimeout, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
-        if (!ok || manifestEntry is null || manifestEntry.Metadata?.Tool != InputManifest.Tool)
-        {
-            return (new InputManifest([]), null, null);
-        }
-        var manifest = InputManifest.Parse(manifestEntry.Stdout.Span);
-        string? TracedValue(string name) => BuildScriptEnvironment.TracedValue(call.Environment, name, call.Roots);
-        var candidate = manifest.Candidates.FirstOrDefault(c => inputs.Mismatch(c, TracedValue) is null);
-        if (candidate is null)
-        {
-            // The newest candidate's first difference tells the log why this run misses.
-            return (manifest, null, manifest.Candidates.Count > 0 ? "changed " + inputs.Mismatch(manifest.Candidates[0], TracedValue) : null);
-        }
-        var entryKey = EntryKey.Compute(firstLevelKey, candidate, call.Roots);
-        var (found, entry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(entryKey, ct), settings.LookupTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
-        var hit = found && entry is { Metadata.Tool: not InputManifest.Tool } ? entry : null;
-        return (manifest, hit, hit is null && candidate.PathDependent ? "outputs embed another checkout's paths" : entryKey);
-    }
+    private string? TracedValue(string name) => TracedVariables.Value(call.Environment, name, call.Roots);
 
     // What a traced, successful run stores, or why it is not stored.
     private (StoreRequest? Request, string Reason) BuildRequest(
         string firstLevelKey, InputManifest manifest, TraceLog log, TracedInputs inputs, string[] writable, CompileResult result, long runStartNs, string memoDirectory)
     {
-        if (log.UsedNetwork)
+        if (TracedRunChecks.WhyNotStorable(log, inputs, p => writable.Any(w => TracedInputs.IsUnder(p, w)), runStartNs) is { } reason)
         {
-            return (null, "network access");
-        }
-        if (log.Escapes.Count > 0)
-        {
-            return (null, "untraceable: " + log.Escapes[0]);
-        }
-        if (log.Written.FirstOrDefault(p => !writable.Any(w => TracedInputs.IsUnder(p, w))) is { } outside)
-        {
-            return (null, "writes outside OUT_DIR: " + outside);
-        }
-        if (inputs.ChangedSince(log, runStartNs) is { } changed)
-        {
-            return (null, "an input changed while the script ran: " + changed);
+            return (null, reason);
         }
         var tree = OutDirTree.Read(call.OutDir, call.Roots);
         if (tree.Problem is { } problem)
@@ -266,8 +225,8 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
             return (null, problem);
         }
         var variables = log.Variables
-            .Where(name => !BuildScriptEnvironment.IsCargoSet(name) && !BuildScriptEnvironment.IsUnkeyed(name))
-            .Select(name => new KeyValuePair<string, string?>(name, BuildScriptEnvironment.TracedValue(call.Environment, name, call.Roots)));
+            .Where(name => !BuildScriptEnvironment.IsCargoSet(name) && !TracedVariables.IsUnkeyed(name))
+            .Select(name => new KeyValuePair<string, string?>(name, TracedValue(name)));
         var candidate = inputs.Candidate(log, variables, pathDependent: tree.EmbedsRoot);
         var request = StoreRequest.ForRun(firstLevelKey, candidate, call.Roots, tree.Files, result, FormatVersion, manifest, memoDirectory) with
         {

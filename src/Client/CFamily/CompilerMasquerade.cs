@@ -19,9 +19,6 @@ public static class CompilerMasquerade
     // PATH_MAX: argv[0] is a path at most this long.
     private const int ArgumentZeroBytes = 4096;
 
-    /// <summary>The compiler names the shim directory holds.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cc", "c++", "gcc", "g++", "clang", "clang++"];
-
     /// <summary>The compiler name this process was started as (through a shim), or null.</summary>
     public static string? CalledAs()
     {
@@ -30,7 +27,7 @@ public static class CompilerMasquerade
         var length = Math.Max(ProcFile.TryRead("/proc/self/cmdline", commandLine), 0);
         var end = commandLine[..length].IndexOf((byte)0);
         var name = Path.GetFileName(Encoding.UTF8.GetString(commandLine[..(end < 0 ? length : end)]));
-        return Names.Contains(name, StringComparer.Ordinal) ? name : null;
+        return CompilerNames.Plain.Contains(name, StringComparer.Ordinal) ? name : null;
     }
 
     /// <summary>
@@ -39,11 +36,7 @@ public static class CompilerMasquerade
     /// </summary>
     public static int Run(string name, string[] args)
     {
-        var self = Environment.ProcessPath;
-        var compiler = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => ExecutableLookup.Find(name, dir, Environment.CurrentDirectory))
-            .FirstOrDefault(found => found is not null && RealPath(found) != self);
+        var compiler = FindReal(name, Environment.GetEnvironmentVariable("PATH"), Environment.CurrentDirectory);
         if (compiler is null)
         {
             Console.Error.WriteLine($"cachefarm: {name}: not found on PATH");
@@ -61,6 +54,19 @@ public static class CompilerMasquerade
             Console.Error.WriteLine($"cachefarm: {compiler}: {e.Message}");
             return 127;
         }
+    }
+
+    /// <summary>The compiler a name finds on PATH, passing over links to cachefarm itself (a shim or a masquerading link).</summary>
+    public static string? FindReal(string name, string? pathVariable, string workingDirectory)
+    {
+        var self = Environment.ProcessPath;
+        if (name.Contains('/'))
+        {
+            return ExecutableLookup.Find(name, pathVariable, workingDirectory) is { } path && RealPath(path) != self ? path : null;
+        }
+        return (pathVariable ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => ExecutableLookup.Find(name, dir, workingDirectory))
+            .FirstOrDefault(found => found is not null && RealPath(found) != self);
     }
 
     private static string RealPath(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;

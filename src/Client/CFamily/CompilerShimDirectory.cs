@@ -14,7 +14,7 @@ public static class CompilerShimDirectory
         var directory = Path.Combine(dataDirectory, "compilers");
         var self = Environment.ProcessPath ?? throw new IOException("cannot tell where cachefarm is");
         Directory.CreateDirectory(directory);
-        foreach (var name in CompilerMasquerade.Names)
+        foreach (var name in CompilerNames.Plain)
         {
             var link = Path.Combine(directory, name);
             if (new FileInfo(link).LinkTarget == self)

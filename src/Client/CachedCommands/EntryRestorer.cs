@@ -12,8 +12,15 @@ namespace CacheFarm.Client.CachedCommands;
 /// </summary>
 public static class EntryRestorer
 {
-    /// <summary>Restores every output; returns the bytes downloaded. Throws when a blob is missing or damaged.</summary>
-    public static async Task<long> RestoreAsync(CacheClient client, Entry entry, string outputDirectory, CheckoutRoots roots, FileDigestMemo digests, CancellationToken cancellationToken)
+    /// <summary>Restores every output under <paramref name="outputDirectory"/>; returns the bytes downloaded. Throws when a blob is missing or damaged.</summary>
+    public static Task<long> RestoreAsync(CacheClient client, Entry entry, string outputDirectory, CheckoutRoots roots, FileDigestMemo digests, CancellationToken cancellationToken) =>
+        RestoreAsync(client, entry, path => SafeOutputPath.Resolve(outputDirectory, path), roots, digests, cancellationToken);
+
+    /// <summary>
+    /// Restores every output where <paramref name="target"/> places its stored path (null refuses the path, and the
+    /// whole restore); returns the bytes downloaded. Throws when a blob is missing or damaged.
+    /// </summary>
+    public static async Task<long> RestoreAsync(CacheClient client, Entry entry, Func<string, string?> target, CheckoutRoots roots, FileDigestMemo digests, CancellationToken cancellationToken)
     {
         var outputs = new List<PendingOutput>();
         foreach (var output in entry.Outputs)
@@ -22,15 +29,14 @@ public static class EntryRestorer
             {
                 throw new InvalidDataException("entry output " + output.Path + ": " + error);
             }
-            var target = SafeOutputPath.Resolve(outputDirectory, output.Path)
-                ?? throw new UnsafeOutputPathException(output.Path);
-            var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.cf-{Environment.ProcessId}.tmp");
-            outputs.Add(new PendingOutput(output, digest, target, temp));
+            var path = target(output.Path) ?? throw new UnsafeOutputPathException(output.Path);
+            var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.cf-{Environment.ProcessId}.tmp");
+            outputs.Add(new PendingOutput(output, digest, path, temp));
         }
         long bytes = 0;
         try
         {
-            var directories = entry.Directories.Select(d => SafeOutputPath.Resolve(outputDirectory, d) ?? throw new UnsafeOutputPathException(d));
+            var directories = entry.Directories.Select(d => target(d) ?? throw new UnsafeOutputPathException(d));
             foreach (var dir in outputs.Select(o => Path.GetDirectoryName(o.Target)!).Concat(directories).Distinct())
             {
                 Directory.CreateDirectory(dir);

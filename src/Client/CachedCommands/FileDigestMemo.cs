@@ -11,9 +11,22 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
 {
     private readonly string _directory = Path.Combine(memoDirectory, "files");
     private readonly Dictionary<string, ContentDigest> _thisCall = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MemoizedDigest> _seeded = new(StringComparer.Ordinal);
+    private readonly List<(string Path, MemoizedDigest Memo)> _settled = [];
 
     /// <summary>The call's stamps, which this memo reads through.</summary>
     public FileStamps Stamps => stamps;
+
+    public string MemoDirectory => memoDirectory;
+
+    /// <summary>Every digest this call used whose file has settled, with its stamp: what a <see cref="DigestBundle"/> keeps.</summary>
+    public IReadOnlyList<(string Path, MemoizedDigest Memo)> Settled => _settled;
+
+    /// <summary>True when a digest this call used came from somewhere other than a seed: a bundle saved now would be new.</summary>
+    public bool HasUnseeded { get; private set; }
+
+    /// <summary>Digests known from a bundle: used instead of the per-file memo while the file's stamp is the same.</summary>
+    public void Seed(string path, MemoizedDigest memo) => _seeded[path] = memo;
 
     /// <summary>The digest of a file; false when it does not exist.</summary>
     public bool TryGet(string path, out ContentDigest digest)
@@ -26,17 +39,28 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
         {
             return false;
         }
+        if (_seeded.TryGetValue(path, out var seeded) && seeded.Stamp.SameVersion(stamp))
+        {
+            digest = seeded.Digest;
+            _settled.Add((path, seeded));
+            _thisCall[path] = digest;
+            return true;
+        }
+        HasUnseeded = true;
         var memoPath = MemoPath(path);
         if (MemoFile.TryRead(memoPath) is { } text && MemoizedDigest.TryParse(text.AsSpan().TrimEnd(), out var memo) && memo.Stamp.SameVersion(stamp))
         {
             digest = memo.Digest;
+            _settled.Add((path, memo));
         }
         else
         {
             digest = FileContentHash.Compute(path);
             if (FileStamp.TryRead(path, out var after) && after.SameVersion(stamp) && stamp.IsSettled(FileStamp.NowNs()))
             {
-                MemoFile.TryWrite(memoPath, new MemoizedDigest(stamp, digest).ToLine());
+                var fresh = new MemoizedDigest(stamp, digest);
+                MemoFile.TryWrite(memoPath, fresh.ToLine());
+                _settled.Add((path, fresh));
             }
         }
         _thisCall[path] = digest;

@@ -80,24 +80,14 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         }
         else if (stores && tracer is not null && call is not null && firstLevelKey is not null)
         {
+            // The write time includes the wait for hashing and the output scan: both are the store's cost.
             var writeClock = Stopwatch.StartNew();
             await hashing.ConfigureAwait(false);
             var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
             var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, InputMemo(call, firstLevelKey), manifest, result, compileStart, depInfo, tracer.Read(), session.Endpoint.DataDirectory);
             if (request is not null)
             {
-                var (stored, bytes) = await session.TryCallAsync(
-                    (c, ct) => EntryStorer.StoreAsync(c, request, ct), _settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
-                record.CacheWriteFailed = !stored;
-                if (!stored && session.FailureStatus == Grpc.Core.StatusCode.PermissionDenied)
-                {
-                    // A token that may read but not write: not an error, a mode for the rest of the build.
-                    readOnly.Activate();
-                    session.AcceptRefusal();
-                    record.ReadOnly = true;
-                    record.CacheWriteFailed = false;
-                }
-                record.BytesWritten = bytes;
+                await RecordedStore.StoreAsync(session, _settings, request, readOnly, record, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
                 record.CacheWriteUs = CompileReporter.Microseconds(writeClock.Elapsed);
                 detail = request.EntryKey;
             }

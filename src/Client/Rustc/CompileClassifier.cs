@@ -1,3 +1,4 @@
+using CacheFarm.Client.CachedCommands;
 
 namespace CacheFarm.Client.Rustc;
 

@@ -19,18 +19,24 @@ public static class PathObservation
     /// <summary>The names in a directory.</summary>
     public const char Listing = 'D';
 
+    // A C++ compile looks up hundreds of absent headers: their digest is computed once, not once per path.
+    private static readonly ContentDigest Absent = Text("absent");
+    private static readonly ContentDigest RegularFile = Text("file");
+    private static readonly ContentDigest Directory = Text("directory");
+    private static readonly ContentDigest Other = Text("other");
+
     public static ContentDigest Observe(char what, string path, FileDigestMemo digests)
     {
         if (!FileStamp.TryRead(path, out var stamp))
         {
-            return Text("absent");
+            return Absent;
         }
         var isDirectory = (stamp.Mode & 0xF000) == 0x4000;
         return what switch
         {
-            Content when stamp.IsRegularFile => digests.TryGet(path, out var digest) ? digest : Text("absent"),
+            Content when stamp.IsRegularFile => digests.TryGet(path, out var digest) ? digest : Absent,
             Content or Listing when isDirectory => ListingDigest(path),
-            _ => Text(stamp.IsRegularFile ? "file" : isDirectory ? "directory" : "other"),
+            _ => stamp.IsRegularFile ? RegularFile : isDirectory ? Directory : Other,
         };
     }
 
@@ -38,7 +44,7 @@ public static class PathObservation
     {
         try
         {
-            var names = Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+            var names = System.IO.Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).Order(StringComparer.Ordinal);
             return Text("directory:" + string.Join('\n', names));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

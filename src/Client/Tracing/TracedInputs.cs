@@ -15,6 +15,9 @@ public sealed class TracedInputs(CheckoutRoots roots, FileDigestMemo digests, IR
     // The kernel's views and devices are no files; anything a program keeps there changes per run.
     private static readonly string[] SystemTrees = ["/proc", "/sys", "/dev", "/run"];
 
+    /// <summary>The digests inputs are observed through.</summary>
+    public FileDigestMemo Digests => digests;
+
     public bool IsIgnored(string path) =>
         SystemTrees.Any(t => IsUnder(path, t)) || ignoredTrees.Any(t => IsUnder(path, t));
 

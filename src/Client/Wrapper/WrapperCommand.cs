@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using CacheFarm.Client.CFamily;
 using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Linker;
@@ -11,7 +12,8 @@ namespace CacheFarm.Client.Wrapper;
 
 /// <summary>
 /// <c>cachefarm /path/to/rustc args…</c> (cargo's RUSTC_WRAPPER form) and <c>cachefarm rustc args…</c>:
-/// classifies the call and either runs the cached compile flow or hands it straight to rustc.
+/// classifies the call and either runs the cached compile flow or hands it straight to rustc. A C or C++
+/// compiler in the same place goes to <see cref="CFamilyCommand"/>.
 /// </summary>
 public static class WrapperCommand
 {
@@ -21,7 +23,10 @@ public static class WrapperCommand
         var environment = ReadEnvironment();
         string? Env(string name) => environment.TryGetValue(name, out var value) ? value : null;
         var cwd = Environment.CurrentDirectory;
-        var compiler = ExecutableLookup.Find(args[0], Env("PATH"), cwd);
+        // A C or C++ compiler is looked up past any link to cachefarm itself, which would otherwise call itself forever.
+        var compiler = CompilerNames.Recognizes(args[0])
+            ? CompilerMasquerade.FindReal(args[0], Env("PATH"), cwd)
+            : ExecutableLookup.Find(args[0], Env("PATH"), cwd);
         if (compiler is null)
         {
             await Console.Error.WriteLineAsync($"cachefarm: compiler '{args[0]}' not found").ConfigureAwait(false);
@@ -29,6 +34,10 @@ public static class WrapperCommand
         }
         var originalArgs = args[1..];
         var settings = WrapperSettings.FromEnvironment(Env);
+        if (CompilerNames.Recognizes(compiler))
+        {
+            return await CFamilyCommand.RunAsync(compiler, originalArgs, environment, cancellationToken).ConfigureAwait(false);
+        }
         if (!IsRustc(compiler))
         {
             return await PassThroughAsync(compiler, originalArgs, null, settings,

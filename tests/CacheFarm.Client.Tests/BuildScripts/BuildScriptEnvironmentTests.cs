@@ -1,5 +1,6 @@
 using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Client.Tracing;
 
 namespace CacheFarm.Client.Tests.BuildScripts;
 
@@ -51,10 +52,10 @@ public sealed class BuildScriptEnvironmentTests
     [Fact]
     public void A_variable_the_script_reads_is_keyed_by_its_starting_value_or_as_unset()
     {
-        Assert.Equal("/home/u", BuildScriptEnvironment.TracedValue(Cargo(), "HOME", Roots));
-        Assert.Null(BuildScriptEnvironment.TracedValue(Cargo(), "CC", Roots));
-        Assert.True(BuildScriptEnvironment.IsUnkeyed("PATH"));
-        Assert.True(BuildScriptEnvironment.IsUnkeyed("CACHEFARM_LOG"));
-        Assert.False(BuildScriptEnvironment.IsUnkeyed("CFLAGS"));
+        Assert.Equal("/home/u", TracedVariables.Value(Cargo(), "HOME", Roots));
+        Assert.Null(TracedVariables.Value(Cargo(), "CC", Roots));
+        Assert.True(TracedVariables.IsUnkeyed("PATH"));
+        Assert.True(TracedVariables.IsUnkeyed("CACHEFARM_LOG"));
+        Assert.False(TracedVariables.IsUnkeyed("CFLAGS"));
     }
 }

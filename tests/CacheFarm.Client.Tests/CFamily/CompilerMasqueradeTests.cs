@@ -13,7 +13,7 @@ public sealed class CompilerMasqueradeTests
     private static string Shims(TempDirectory dir)
     {
         var shims = Directory.CreateDirectory(dir.Combine("shims")).FullName;
-        foreach (var name in CompilerMasquerade.Names)
+        foreach (var name in CompilerNames.Plain)
         {
             File.CreateSymbolicLink(Path.Combine(shims, name), RepoPaths.ClientBinary);
         }

@@ -41,7 +41,7 @@ public sealed class BuildScriptInputTests
     }
 
     [Theory]
-    [InlineData("outside", "writes outside OUT_DIR")]
+    [InlineData("outside", "writes outside its outputs")]
     [InlineData("static", "untraceable: static program")]
     public async Task A_run_the_tracer_cannot_vouch_for_is_never_stored(string mode, string reason)
     {

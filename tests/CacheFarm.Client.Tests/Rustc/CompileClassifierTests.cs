@@ -1,3 +1,4 @@
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Rustc;
 using CacheFarm.Client.Tests.Support;
 

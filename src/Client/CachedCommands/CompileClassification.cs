@@ -1,7 +1,6 @@
+namespace CacheFarm.Client.CachedCommands;
 
-namespace CacheFarm.Client.Rustc;
-
-/// <summary>The verdict on one rustc call, with the reason (in sccache's words where it has one) when not cacheable.</summary>
+/// <summary>The verdict on one compiler call, with the reason (in sccache's words where it has one) when not cacheable.</summary>
 public readonly record struct CompileClassification(CompileKind Kind, string Reason)
 {
     public static CompileClassification Cacheable { get; } = new(CompileKind.Cacheable, "");

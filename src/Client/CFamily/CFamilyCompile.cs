@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using CacheFarm.Client.CachedCommands;
+using CacheFarm.Client.Processes;
+using CacheFarm.Client.Tracing;
+using CacheFarm.Protos.Manifests;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
+
+namespace CacheFarm.Client.CFamily;
+
+/// <summary>
+/// A cached C or C++ compile. The first-level key (compiler, arguments, roots) names a manifest of traced
+/// candidates; one whose source, headers, programs and variables all match gives the entry, whose object,
+/// depfile and other outputs are written where this command line puts them, and whose diagnostics are replayed.
+/// Otherwise the compiler runs under the tracer, which finds every file it read (direct mode without trusting a
+/// depfile), and a clean successful compile is stored. Anything uncertain compiles uncached.
+/// </summary>
+public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, DaemonSession session)
+{
+    /// <summary>Bump when the key or the stored layout changes meaning.</summary>
+    public const string FormatVersion = "cachefarm-cc/1";
+
+    public const string Language = "C/C++";
+
+    // The compiler decides on colour by whether stderr is a terminal (never, through the wrapper's pipe), not by TERM.
+    private static readonly string[] UnkeyedHere = ["TERM"];
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var record = new CompileRecord { CrateName = Path.GetFileName(call.Parsed.Source), Language = Language, ForcedRecache = settings.Recache };
+        var dataDirectory = session.Endpoint.DataDirectory;
+        var memoDirectory = Path.Combine(dataDirectory, "memo");
+        var digests = new FileDigestMemo(memoDirectory, new FileStamps());
+        var inputs = new TracedInputs(call.Roots, digests, [dataDirectory], []);
+        var remap = settings.RemapPaths && CompilerPathRemap.Applies(call.Roots) ? CompilerPathRemap.Flags(call.Roots) : [];
+        string firstLevelKey;
+        try
+        {
+            var identity = await CompilerIdentity.ResolveAsync(call.Compiler, memoDirectory, cancellationToken).ConfigureAwait(false);
+            firstLevelKey = CFamilyKey.FirstLevel(identity, call.Compiler, call.Args, remap, call.Roots);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("cache key: " + e.Message), call.Parsed.Source, cancellationToken).ConfigureAwait(false);
+        }
+
+        var manifest = new InputManifest([]);
+        string? missCause = null;
+        if (!settings.Recache)
+        {
+            var lookupClock = Stopwatch.StartNew();
+            var (found, hit, note) = await TracedEntryLookup.RunAsync(session, settings, firstLevelKey, inputs, call.Roots, Variable, cancellationToken).ConfigureAwait(false);
+            manifest = found;
+            missCause = hit is null ? note : null;
+            if (hit is not null)
+            {
+                var (restored, bytes) = await session.TryCallAsync(
+                    (c, ct) => EntryRestorer.RestoreAsync(c, hit, call.Outputs.Target, call.Roots, digests, ct), settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+                if (restored)
+                {
+                    record.Outcome = CompileOutcome.Hit;
+                    record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
+                    record.SavedUs = hit.Metadata?.CompileDurationUs ?? 0;
+                    record.BytesRead = bytes;
+                    record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+                    OutputReplay.Write(hit, call.Roots, jsonEscape: false);
+                    await ReportAsync(record, note ?? "", cancellationToken).ConfigureAwait(false);
+                    return hit.ExitCode;
+                }
+            }
+            record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
+        }
+
+        using var tracer = ProcessTracer.TryCreate(Path.Combine(dataDirectory, "tmp"));
+        if (tracer is null)
+        {
+            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("tracer library missing"), call.Parsed.Source, cancellationToken).ConfigureAwait(false);
+        }
+        var hashing = Sha256Accumulator.PreparePlatformAsync();
+        var runStart = FileStamp.NowNs();
+        var clock = Stopwatch.StartNew();
+        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Compiler, [.. call.Args, .. remap], tracer.TracedEnvironment(call.Environment));
+        if (exitCode != 0 && remap.Count > 0 && System.Text.Encoding.UTF8.GetString(stderr).Contains("prefix-map", StringComparison.Ordinal))
+        {
+            // A compiler too old for -ffile-prefix-map: the cache must not be what fails the build.
+            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("compiler lacks -ffile-prefix-map"), call.Parsed.Source, cancellationToken).ConfigureAwait(false);
+        }
+        record.CompileUs = CompileReporter.Microseconds(clock.Elapsed);
+        record.CompileFailed = exitCode != 0;
+        var result = new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
+        await hashing.ConfigureAwait(false);
+        var (request, notStored) = exitCode == 0
+            ? BuildRequest(firstLevelKey, manifest, tracer.Read(), inputs, result, runStart, memoDirectory)
+            : (null, "");
+        var detail = "not stored: compile failed";
+        record.Outcome = CompileOutcome.Miss;
+        if (request is null && exitCode == 0)
+        {
+            record.Outcome = CompileOutcome.NotCacheable;
+            record.Reason = notStored;
+            detail = "not stored: " + notStored;
+        }
+        else if (request is not null)
+        {
+            var readOnly = ReadOnlyBuild.For(memoDirectory, session.Endpoint, session.Credentials, call.Env);
+            await RecordedStore.StoreAsync(session, settings, request, readOnly, record, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
+            record.Outcome = session.Failure is null || record.CacheWriteFailed ? CompileOutcome.Miss : CompileOutcome.CacheError;
+            record.Reason = record.CacheWriteFailed ? session.Failure ?? "" : "";
+            detail = missCause is null ? request.EntryKey : request.EntryKey + " " + missCause;
+        }
+        record.CacheTimedOut = session.TimedOut;
+        record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+        await ReportAsync(record, detail, cancellationToken).ConfigureAwait(false);
+        return exitCode;
+    }
+
+    // A candidate's variable as this compile sees it; the date stands in for __DATE__.
+    private string? Variable(string name) =>
+        name == TimeMacros.DateVariable ? TimeMacros.Today() : TracedVariables.Value(call.Environment, name, call.Roots);
+
+    // What a traced, successful compile stores, or why it is not stored.
+    private (StoreRequest? Request, string Reason) BuildRequest(
+        string firstLevelKey, InputManifest manifest, TraceLog log, TracedInputs inputs, CompileResult result, long runStartNs, string memoDirectory)
+    {
+        var temp = Path.GetFullPath(call.Env("TMPDIR") is { Length: > 0 } t ? t : Path.GetTempPath()).TrimEnd('/');
+        bool MayWrite(string path) => call.Outputs.StoredName(path) is not null || TracedInputs.IsUnder(path, temp) || TracedInputs.IsUnder(path, "/dev");
+        if (TracedRunChecks.WhyNotStorable(log, inputs, MayWrite, runStartNs) is { } reason)
+        {
+            return (null, reason);
+        }
+        var fixedClock = call.Env("SOURCE_DATE_EPOCH") is { Length: > 0 };
+        var (clockUser, usesDate) = TimeMacros.Scan(log.Read.Where(p => !log.Written.Contains(p) && !inputs.IsIgnored(p)));
+        if (clockUser is not null && !fixedClock)
+        {
+            return (null, "__TIME__ or __TIMESTAMP__ in " + call.Roots.Normalize(clockUser).Replace('\u0001', '$'));
+        }
+        var outputs = log.Written.Where(File.Exists)
+            .Select(path => (Path: path, Name: call.Outputs.StoredName(path)))
+            .Where(o => o.Name is not null)
+            .Select(o => ProducedOutput.Read(o.Path, o.Name!, call.Roots, scanForRoots: true, normalizeText: true))
+            .OrderBy(o => o.RelativePath, StringComparer.Ordinal)
+            .ToList();
+        if (!File.Exists(call.Outputs.ObjectPath))
+        {
+            return (null, "no object written");
+        }
+        var variables = log.Variables
+            .Where(name => !TracedVariables.IsUnkeyed(name) && Array.IndexOf(UnkeyedHere, name) < 0)
+            .Select(name => new KeyValuePair<string, string?>(name, Variable(name)));
+        if (usesDate && !fixedClock)
+        {
+            variables = variables.Append(new KeyValuePair<string, string?>(TimeMacros.DateVariable, TimeMacros.Today()));
+        }
+        var candidate = inputs.Candidate(log, variables, pathDependent: outputs.Any(o => o.EmbedsRoot));
+        return (StoreRequest.ForRun(firstLevelKey, candidate, call.Roots, outputs, result, FormatVersion, manifest, memoDirectory), "");
+    }
+
+    private Task ReportAsync(CompileRecord record, string detail, CancellationToken cancellationToken) =>
+        CompileReporter.ReportAsync(session, settings, record, detail, call.Roots.Normalize(CheckoutRoots.Absolute(call.Parsed.Source, call.WorkingDirectory)).Replace('\u0001', '$'), null, cancellationToken);
+}

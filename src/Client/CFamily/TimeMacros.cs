@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+using CacheFarm.Client.CachedCommands;
+
+namespace CacheFarm.Client.CFamily;
+
+/// <summary>
+/// <c>__DATE__</c>, <c>__TIME__</c> and <c>__TIMESTAMP__</c> make an object depend on the clock. A compile whose
+/// source or headers use <c>__TIME__</c> or <c>__TIMESTAMP__</c> is not stored; one that uses only <c>__DATE__</c>
+/// is keyed by today's date (the pseudo-variable <see cref="DateVariable"/>), so it hits all day and misses the
+/// next. With SOURCE_DATE_EPOCH set the compiler takes the time from it instead, and the traced read of that
+/// variable keys it.
+/// </summary>
+public static class TimeMacros
+{
+    /// <summary>The name under which the date enters a manifest candidate: no environment variable is called this.</summary>
+    public const string DateVariable = ":__DATE__";
+
+    // Headers larger than this are generated data, not code worth a scan; none of them uses the clock macros.
+    private const long ScanLimit = 16 << 20;
+
+    private static readonly byte[][] ClockPatterns = [Encoding.ASCII.GetBytes("__TIME__"), Encoding.ASCII.GetBytes("__TIMESTAMP__")];
+
+    private static readonly byte[][] DatePatterns = [Encoding.ASCII.GetBytes("__DATE__")];
+
+    /// <summary>What the files use: a file naming <c>__TIME__</c> or <c>__TIMESTAMP__</c> (null when none), and whether any names <c>__DATE__</c>.</summary>
+    public static (string? ClockUser, bool UsesDate) Scan(IEnumerable<string> files)
+    {
+        var usesDate = false;
+        foreach (var file in files)
+        {
+            if (!FileStamp.TryRead(file, out var stamp) || !stamp.IsRegularFile || stamp.Size > ScanLimit)
+            {
+                continue;
+            }
+            var bytes = File.ReadAllBytes(file);
+            if (BytePatternSearch.ContainsAny(bytes, ClockPatterns))
+            {
+                return (file, usesDate);
+            }
+            usesDate |= BytePatternSearch.ContainsAny(bytes, DatePatterns);
+        }
+        return (null, usesDate);
+    }
+
+    /// <summary>Today as <c>__DATE__</c> sees it: the local date.</summary>
+    public static string Today() => DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.CachedCommands;
+
+/// <summary>
+/// Stores a miss's entry and notes in its record how that went: the bytes and time, a failed write, or a token
+/// that may read but not write, which is no error but a mode for the rest of the build.
+/// </summary>
+public static class RecordedStore
+{
+    public static async Task StoreAsync(
+        DaemonSession session, WrapperSettings settings, StoreRequest request, ReadOnlyBuild readOnly, CompileRecord record, bool mayStartDaemon, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        record.ReadOnly = readOnly.IsActive;
+        if (!record.ReadOnly)
+        {
+            var (stored, bytes) = await session.TryCallAsync(
+                (c, ct) => EntryStorer.StoreAsync(c, request, ct), settings.TransferTimeout, mayStartDaemon, cancellationToken).ConfigureAwait(false);
+            record.CacheWriteFailed = !stored;
+            record.BytesWritten = bytes;
+            if (!stored && session.FailureStatus == Grpc.Core.StatusCode.PermissionDenied)
+            {
+                readOnly.Activate();
+                session.AcceptRefusal();
+                record.ReadOnly = true;
+                record.CacheWriteFailed = false;
+            }
+        }
+        record.CacheWriteUs = CompileReporter.Microseconds(clock.Elapsed);
+    }
+}

@@ -1,0 +1,38 @@
+using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.Manifests;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.Tracing;
+
+/// <summary>
+/// The lookup of a traced command (a build-script run, a C or C++ compile): the first-level key names a manifest
+/// of traced candidates; the first whose inputs and variables all match this machine gives the entry key.
+/// </summary>
+public static class TracedEntryLookup
+{
+    public static async Task<TracedLookupResult> RunAsync(
+        DaemonSession session, WrapperSettings settings, string firstLevelKey, TracedInputs inputs, CheckoutRoots roots, Func<string, string?> variable, CancellationToken cancellationToken)
+    {
+        var (ok, manifestEntry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(firstLevelKey, ct), settings.LookupTimeout, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
+        if (!ok || manifestEntry is null || manifestEntry.Metadata?.Tool != InputManifest.Tool)
+        {
+            return new TracedLookupResult(new InputManifest([]), null, null);
+        }
+        var manifest = InputManifest.Parse(manifestEntry.Stdout.Span);
+        DigestBundle.LoadInto(inputs.Digests, firstLevelKey);
+        var candidate = manifest.Candidates.FirstOrDefault(c => inputs.Mismatch(c, variable) is null);
+        if (candidate is not null)
+        {
+            DigestBundle.SaveIfNew(inputs.Digests, firstLevelKey);
+        }
+        if (candidate is null)
+        {
+            // The newest candidate's first difference tells the log why this run misses.
+            return new TracedLookupResult(manifest, null, manifest.Candidates.Count > 0 ? "changed " + inputs.Mismatch(manifest.Candidates[0], variable) : null);
+        }
+        var entryKey = EntryKey.Compute(firstLevelKey, candidate, roots);
+        var (found, entry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(entryKey, ct), settings.LookupTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+        var hit = found && entry is { Metadata.Tool: not InputManifest.Tool } ? entry : null;
+        return new TracedLookupResult(manifest, hit, hit is null && candidate.PathDependent ? "outputs embed another checkout's paths" : entryKey);
+    }
+}

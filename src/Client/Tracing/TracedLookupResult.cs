@@ -1,0 +1,7 @@
+using CacheFarm.Protos.Manifests;
+using CacheFarm.Protos.V1;
+
+namespace CacheFarm.Client.Tracing;
+
+/// <summary>What a traced lookup found: the manifest a miss extends, the entry on a hit, and a note for the log (the entry key, or why a stored candidate did not serve).</summary>
+public sealed record TracedLookupResult(InputManifest Manifest, Entry? Hit, string? Note);

@@ -1,0 +1,111 @@
+using CacheFarm.Client.Tests.Support;
+
+namespace CacheFarm.Client.Tests.CFamily;
+
+/// <summary>
+/// C and C++ compiles through the published cachefarm against a real daemon and the real gcc and clang: every
+/// cached result is compared with what the compiler writes on its own for the same command line.
+/// </summary>
+public sealed class CFamilyCacheTests
+{
+    private static async Task CompileAllAsync(CProject project, Func<string, Task<ProcessRun>> compile)
+    {
+        foreach (var source in CProject.Sources)
+        {
+            (await compile(source)).Succeeded("compiling " + source);
+        }
+    }
+
+    private static void AssertSameOutputs(Dictionary<string, byte[]> want, Dictionary<string, byte[]> got, string what)
+    {
+        Assert.Equal(want.Keys.Order(), got.Keys.Order());
+        foreach (var (name, bytes) in want)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(got[name]), $"{what}: {name} differs from the uncached compile's");
+        }
+    }
+
+    [Theory]
+    [InlineData("gcc")]
+    [InlineData("g++")]
+    [InlineData("clang")]
+    public async Task Warm_compiles_write_what_the_compiler_writes_in_this_checkout_and_in_another(string compiler)
+    {
+        using var dir = new TempDirectory("cf-c");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var first = CProject.Create(dir.Combine("first"));
+        await CompileAllAsync(first, s => first.UncachedAsync(compiler, CProject.CompileArgs(s)));
+        var uncached = first.Outputs();
+        Assert.Equal(6, uncached.Count);
+
+        first.Clean();
+        await CompileAllAsync(first, s => first.CachedAsync(daemon, log, compiler, CProject.CompileArgs(s)));
+        AssertSameOutputs(uncached, first.Outputs(), "cold");
+        first.Clean();
+        await CompileAllAsync(first, s => first.CachedAsync(daemon, log, compiler, CProject.CompileArgs(s)));
+        AssertSameOutputs(uncached, first.Outputs(), "warm");
+
+        var second = CProject.Create(dir.Combine("another", "place"));
+        await CompileAllAsync(second, s => second.UncachedAsync(compiler, CProject.CompileArgs(s)));
+        var uncachedSecond = second.Outputs();
+        second.Clean();
+        await CompileAllAsync(second, s => second.CachedAsync(daemon, log, compiler, CProject.CompileArgs(s)));
+        AssertSameOutputs(uncachedSecond, second.Outputs(), "warm in another checkout");
+
+        var entries = WrapperLogEntry.ReadAll(log);
+        Assert.Equal(["miss", "miss", "miss", "hit", "hit", "hit", "hit", "hit", "hit"], entries.Select(e => e.Outcome));
+        (await second.UncachedAsync(compiler, ["main.o", "util.o", "other.o", "-o", "prog"])).Succeeded("link");
+        var run = (await ProcessRun.RunAsync(Path.Combine(second.Build, "prog"), [], second.Build, new Dictionary<string, string?>())).Succeeded("prog");
+        Assert.Equal("hello 42 3\n", run.Stdout);
+        var stats = await daemon.StatsAsync();
+        Assert.Equal(6, stats.HitsByLanguage["C/C++"]);
+        Assert.Equal(3, stats.MissesByLanguage["C/C++"]);
+    }
+
+    [Fact]
+    public async Task A_hit_replays_the_warnings_and_a_failed_compile_is_not_stored()
+    {
+        using var dir = new TempDirectory("cf-c");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        project.Write("src/warn.c", "int unused_warning(void) { int x; return 1; }\n");
+        string[] args = ["-Wall", "-c", "../src/warn.c", "-o", "warn.o"];
+        var uncached = (await project.UncachedAsync("gcc", args)).Succeeded("uncached");
+        Assert.Contains("unused variable", uncached.Stderr, StringComparison.Ordinal);
+        var cold = (await project.CachedAsync(daemon, log, "gcc", args)).Succeeded("cold");
+        var warm = (await project.CachedAsync(daemon, log, "gcc", args)).Succeeded("warm");
+        Assert.Equal(uncached.Stderr, cold.Stderr);
+        Assert.Equal(uncached.Stderr, warm.Stderr);
+
+        string[] failing = ["-Wall", "-Werror", "-c", "../src/warn.c", "-o", "warn.o"];
+        var want = await project.UncachedAsync("gcc", failing);
+        var first = await project.CachedAsync(daemon, log, "gcc", failing);
+        var second = await project.CachedAsync(daemon, log, "gcc", failing);
+        Assert.NotEqual(0, want.ExitCode);
+        Assert.Equal(want.ExitCode, first.ExitCode);
+        Assert.Equal(want.ExitCode, second.ExitCode);
+        Assert.Equal(want.Stderr, second.Stderr);
+        Assert.Equal(["miss", "hit", "miss", "miss"], WrapperLogEntry.ReadAll(log).Select(e => e.Outcome));
+    }
+
+    [Fact]
+    public async Task Split_dwarf_and_debug_info_are_restored_beside_the_object()
+    {
+        using var dir = new TempDirectory("cf-c");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        var args = CProject.CompileArgs("util", "-g", "-gsplit-dwarf");
+        (await project.CachedAsync(daemon, log, "gcc", args)).Succeeded("cold");
+        var cold = project.Outputs();
+        Assert.Contains("util.dwo", cold.Keys);
+        project.Clean();
+        (await project.CachedAsync(daemon, log, "gcc", args)).Succeeded("warm");
+        AssertSameOutputs(cold, project.Outputs(), "warm");
+        Assert.Equal("hit", WrapperLogEntry.ReadAll(log)[^1].Outcome);
+        // Debug info names /cachefarm/ws, not this checkout, so the entry serves every checkout.
+        Assert.DoesNotContain(project.Checkout, System.Text.Encoding.Latin1.GetString(cold["util.o"]) + System.Text.Encoding.Latin1.GetString(cold["util.dwo"]), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,113 @@
+using CacheFarm.Client.Tests.Support;
+
+namespace CacheFarm.Client.Tests.CFamily;
+
+/// <summary>
+/// One input of a C compile changed at a time, and the cached result checked against the compiler's own: an edited
+/// header, a header that appears earlier on the include path, a variable the compiler reads, the clock macros.
+/// </summary>
+public sealed class CFamilyKeyTests
+{
+    private static async Task<List<string>> CompileAllAsync(CProject project, WrapperDaemon daemon, string log, IReadOnlyDictionary<string, string?>? env = null)
+    {
+        var before = WrapperLogEntry.ReadAll(log).Count;
+        foreach (var source in CProject.Sources)
+        {
+            (await project.CachedAsync(daemon, log, "gcc", CProject.CompileArgs(source), env)).Succeeded("compiling " + source);
+        }
+        return [.. WrapperLogEntry.ReadAll(log).Skip(before).Select(e => $"{e.Crate} {e.Outcome}")];
+    }
+
+    private static async Task AssertSameAsUncachedAsync(CProject project, IReadOnlyDictionary<string, string?>? env = null)
+    {
+        var cached = project.Outputs();
+        project.Clean();
+        foreach (var source in CProject.Sources)
+        {
+            (await project.UncachedAsync("gcc", CProject.CompileArgs(source), env)).Succeeded("uncached " + source);
+        }
+        foreach (var (name, bytes) in project.Outputs())
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(cached[name]), $"{name} differs from the uncached compile's");
+        }
+    }
+
+    [Fact]
+    public async Task Editing_a_header_recompiles_exactly_the_sources_that_include_it()
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        await CompileAllAsync(project, daemon, log);
+        project.Clean();
+        Assert.Equal(["main.c hit", "util.c hit", "other.c hit"], await CompileAllAsync(project, daemon, log));
+
+        project.Write("include/util.h", CProject.Util.Replace("hello", "HELLO", StringComparison.Ordinal));
+        project.Clean();
+        Assert.Equal(["main.c miss", "util.c miss", "other.c hit"], await CompileAllAsync(project, daemon, log));
+        await AssertSameAsUncachedAsync(project);
+    }
+
+    [Fact]
+    public async Task A_header_that_appears_earlier_on_the_include_path_is_a_miss()
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        await CompileAllAsync(project, daemon, log);
+        project.Clean();
+
+        // A quoted include is looked up beside the source before -I../include: util.c and other.c now read src/config.h.
+        project.Write("src/config.h", "#define SCALE 5\n");
+        Assert.Equal(["main.c hit", "util.c miss", "other.c miss"], await CompileAllAsync(project, daemon, log));
+        await AssertSameAsUncachedAsync(project);
+    }
+
+    [Fact]
+    public async Task A_variable_the_compiler_reads_is_keyed()
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        Directory.CreateDirectory(project.Checkout + "/override");
+        File.WriteAllText(project.Checkout + "/override/config.h", "#define SCALE 7\n");
+        await CompileAllAsync(project, daemon, log);
+        project.Clean();
+
+        // CPATH adds an include directory after -I: the compiler read the variable, so each compile must miss.
+        var env = new Dictionary<string, string?> { ["CPATH"] = project.Checkout + "/override" };
+        Assert.Equal(["main.c miss", "util.c miss", "other.c miss"], await CompileAllAsync(project, daemon, log, env));
+        await AssertSameAsUncachedAsync(project, env);
+    }
+
+    [Fact]
+    public async Task Time_is_never_replayed_and_the_date_only_on_the_same_day()
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        project.Write("src/stamp.c", "const char *built_at = __TIME__;\n");
+        project.Write("src/dated.c", "const char *built_on = __DATE__;\n");
+        foreach (var _ in new[] { 1, 2 })
+        {
+            (await project.CachedAsync(daemon, log, "gcc", ["-c", "../src/stamp.c", "-o", "stamp.o"])).Succeeded("stamp");
+            (await project.CachedAsync(daemon, log, "gcc", ["-c", "../src/dated.c", "-o", "dated.o"])).Succeeded("dated");
+        }
+        var entries = WrapperLogEntry.ReadAll(log);
+        Assert.Equal(["not-cacheable", "miss", "not-cacheable", "hit"], entries.Select(e => e.Outcome));
+        Assert.StartsWith("__TIME__ or __TIMESTAMP__ in", entries[0].Reason, StringComparison.Ordinal);
+
+        // With SOURCE_DATE_EPOCH the compiler takes the time from the variable, which the key holds.
+        var fixedClock = new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = "1700000000" };
+        (await project.CachedAsync(daemon, log, "gcc", ["-c", "../src/stamp.c", "-o", "stamp.o"], fixedClock)).Succeeded("stamp");
+        var stored = File.ReadAllBytes(Path.Combine(project.Build, "stamp.o"));
+        (await project.CachedAsync(daemon, log, "gcc", ["-c", "../src/stamp.c", "-o", "stamp.o"], fixedClock)).Succeeded("stamp");
+        Assert.Equal(["miss", "hit"], WrapperLogEntry.ReadAll(log).Skip(4).Select(e => e.Outcome));
+        (await project.UncachedAsync("gcc", ["-c", "../src/stamp.c", "-o", "stamp.o"], fixedClock)).Succeeded("uncached");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(project.Build, "stamp.o")), stored);
+    }
+}
