@@ -11,7 +11,10 @@ namespace CacheFarm.Client.CachedCommands;
 /// </summary>
 public sealed class CacheKeyBuilder : IDisposable
 {
-    private readonly Sha256Accumulator _hash = new Sha256Accumulator();
+    // A C++ compile's entry key covers thousands of traced inputs (a few hundred KiB of text).
+    private const int KeyManagedLimit = 16 << 20;
+
+    private readonly Sha256Accumulator _hash = new Sha256Accumulator(KeyManagedLimit);
 
     public CacheKeyBuilder Add(string name, string? value)
     {

@@ -41,7 +41,8 @@ public static class EntryRestorer
             {
                 Directory.CreateDirectory(dir);
             }
-            var small = outputs.Where(o => o.Digest.Size <= ProducedOutput.InlineLimit).ToList();
+            var batchedLimit = client.BatchedRestoreLimit;
+            var small = outputs.Where(o => o.Digest.Size <= batchedLimit).ToList();
             foreach (var batch in BlobBatches.Split(small, o => o.Digest.Size))
             {
                 var blobs = await client.BatchReadAsync([.. batch.Select(o => o.Digest).Distinct()], cancellationToken).ConfigureAwait(false);
@@ -52,7 +53,7 @@ public static class EntryRestorer
                     WriteFile(o.Temp, o.Output.PathsNormalized ? roots.ExpandText(data, jsonEscape: false) : data, o.Output.Executable);
                 }
             }
-            foreach (var o in outputs.Where(o => o.Digest.Size > ProducedOutput.InlineLimit))
+            foreach (var o in outputs.Where(o => o.Digest.Size > batchedLimit))
             {
                 // A temp file left by a killed process that had this PID would make the restore refuse to clobber it.
                 File.Delete(o.Temp);

@@ -53,6 +53,24 @@ public readonly partial record struct FileStamp(long Size, long MtimeNs, long Ct
     /// <summary>The fields <see cref="SameVersion"/> compares, as the memo files write them.</summary>
     public string VersionText => string.Create(CultureInfo.InvariantCulture, $"{Size} {MtimeNs} {CtimeNs} {Inode} {Device}");
 
+    /// <summary>Reads <see cref="VersionText"/> back (the mode, which it leaves out, reads as 0).</summary>
+    public static bool TryParseVersion(ReadOnlySpan<char> text, out FileStamp stamp)
+    {
+        stamp = default;
+        Span<Range> parts = stackalloc Range[6];
+        if (text.Split(parts, ' ') != 5
+            || !long.TryParse(text[parts[0]], CultureInfo.InvariantCulture, out var size)
+            || !long.TryParse(text[parts[1]], CultureInfo.InvariantCulture, out var mtime)
+            || !long.TryParse(text[parts[2]], CultureInfo.InvariantCulture, out var ctime)
+            || !ulong.TryParse(text[parts[3]], CultureInfo.InvariantCulture, out var inode)
+            || !ulong.TryParse(text[parts[4]], CultureInfo.InvariantCulture, out var device))
+        {
+            return false;
+        }
+        stamp = new FileStamp(size, mtime, ctime, inode, device, 0);
+        return true;
+    }
+
     public bool SameVersion(FileStamp other) =>
         Size == other.Size && MtimeNs == other.MtimeNs && CtimeNs == other.CtimeNs && Inode == other.Inode && Device == other.Device;
 

@@ -13,19 +13,16 @@ public readonly record struct MemoizedDigest(FileStamp Stamp, ContentDigest Dige
     public static bool TryParse(ReadOnlySpan<char> line, out MemoizedDigest memo)
     {
         memo = default;
-        Span<Range> parts = stackalloc Range[8];
-        if (line.Split(parts, ' ') != 7
-            || !long.TryParse(line[parts[0]], CultureInfo.InvariantCulture, out var size)
-            || !long.TryParse(line[parts[1]], CultureInfo.InvariantCulture, out var mtime)
-            || !long.TryParse(line[parts[2]], CultureInfo.InvariantCulture, out var ctime)
-            || !ulong.TryParse(line[parts[3]], CultureInfo.InvariantCulture, out var inode)
-            || !ulong.TryParse(line[parts[4]], CultureInfo.InvariantCulture, out var device)
-            || !uint.TryParse(line[parts[5]], CultureInfo.InvariantCulture, out var mode)
-            || !ContentDigest.TryParseHex(line[parts[6]].ToString(), out var hash))
+        // "size mtime ctime inode device" (the stamp's version), then the mode and the digest.
+        var hashAt = line.LastIndexOf(' ');
+        var modeAt = hashAt < 0 ? -1 : line[..hashAt].LastIndexOf(' ');
+        if (modeAt < 0 || !FileStamp.TryParseVersion(line[..modeAt], out var stamp)
+            || !uint.TryParse(line[(modeAt + 1)..hashAt], CultureInfo.InvariantCulture, out var mode)
+            || !ContentDigest.TryParseHex(line[(hashAt + 1)..].ToString(), out var hash))
         {
             return false;
         }
-        memo = new MemoizedDigest(new FileStamp(size, mtime, ctime, inode, device, mode), ContentDigest.FromHash(hash, size));
+        memo = new MemoizedDigest(stamp with { Mode = mode }, ContentDigest.FromHash(hash, stamp.Size));
         return true;
     }
 }

@@ -96,6 +96,13 @@ public sealed class CacheClient : IDisposable
     }
 
     /// <summary>
+    /// Outputs larger than this are restored with <see cref="RestoreFileAsync"/>, smaller ones batched. A daemon that
+    /// writes files itself takes anything beyond a few pages: passing a C++ object through messages cost more in
+    /// copies and garbage collection than the call it saves.
+    /// </summary>
+    public long BatchedRestoreLimit => _transport.CanNameFiles ? 64 << 10 : ProducedOutput.InlineLimit;
+
+    /// <summary>
     /// Creates <paramref name="path"/> (which must not exist) with a blob's verified bytes; false when the daemon
     /// does not have it. A local daemon writes the file itself; otherwise the bytes are streamed.
     /// </summary>

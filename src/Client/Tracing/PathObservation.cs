@@ -27,7 +27,7 @@ public static class PathObservation
 
     public static ContentDigest Observe(char what, string path, FileDigestMemo digests)
     {
-        if (!FileStamp.TryRead(path, out var stamp))
+        if ((what == Kind && digests.IsAbsent(path)) || !FileStamp.TryRead(path, out var stamp))
         {
             return Absent;
         }

@@ -6,13 +6,20 @@ namespace CacheFarm.Client.Tracing;
 
 /// <summary>
 /// The lookup of a traced command (a build-script run, a C or C++ compile): the first-level key names a manifest
-/// of traced candidates; the first whose inputs and variables all match this machine gives the entry key.
+/// of traced candidates; the first whose inputs and variables all match this machine gives the entry key. The
+/// key this machine settled on last is tried first, while nothing it depended on changed (<see cref="LookupMemo"/>).
 /// </summary>
 public static class TracedEntryLookup
 {
     public static async Task<TracedLookupResult> RunAsync(
         DaemonSession session, WrapperSettings settings, string firstLevelKey, TracedInputs inputs, CheckoutRoots roots, Func<string, string?> variable, CancellationToken cancellationToken)
     {
+        var memoDirectory = inputs.Digests.MemoDirectory;
+        if (LookupMemo.TryMatch(memoDirectory, firstLevelKey, roots, variable) is { } remembered
+            && await FetchAsync(session, settings, remembered, mayStartDaemon: true, cancellationToken).ConfigureAwait(false) is { } known)
+        {
+            return new TracedLookupResult(new InputManifest([]), known, remembered);
+        }
         var (ok, manifestEntry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(firstLevelKey, ct), settings.LookupTimeout, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
         if (!ok || manifestEntry is null || manifestEntry.Metadata?.Tool != InputManifest.Tool)
         {
@@ -31,8 +38,17 @@ public static class TracedEntryLookup
             return new TracedLookupResult(manifest, null, manifest.Candidates.Count > 0 ? "changed " + inputs.Mismatch(manifest.Candidates[0], variable) : null);
         }
         var entryKey = EntryKey.Compute(firstLevelKey, candidate, roots);
-        var (found, entry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(entryKey, ct), settings.LookupTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
-        var hit = found && entry is { Metadata.Tool: not InputManifest.Tool } ? entry : null;
+        var hit = await FetchAsync(session, settings, entryKey, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+        if (hit is not null)
+        {
+            LookupMemo.Save(inputs.Digests, firstLevelKey, entryKey, candidate, roots);
+        }
         return new TracedLookupResult(manifest, hit, hit is null && candidate.PathDependent ? "outputs embed another checkout's paths" : entryKey);
+    }
+
+    private static async Task<Entry?> FetchAsync(DaemonSession session, WrapperSettings settings, string entryKey, bool mayStartDaemon, CancellationToken cancellationToken)
+    {
+        var (found, entry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(entryKey, ct), settings.LookupTimeout, mayStartDaemon, cancellationToken).ConfigureAwait(false);
+        return found && entry is { Metadata.Tool: not InputManifest.Tool } ? entry : null;
     }
 }

@@ -19,9 +19,22 @@ public sealed class Sha256Accumulator : IDisposable
 
     private static int CurrentManagedLimit => s_platformLoaded ? LoadedManagedLimit : ManagedLimit;
 
+    private readonly int _unloadedManagedLimit;
     private byte[] _buffer = new byte[4096];
     private int _length;
     private IncrementalHash? _platform;
+
+    public Sha256Accumulator()
+        : this(ManagedLimit)
+    {
+    }
+
+    /// <summary>
+    /// An accumulator that stays managed up to <paramref name="unloadedManagedLimit"/> bytes while the platform
+    /// implementation is not loaded: for text already in memory (a key over thousands of inputs), hashing some
+    /// hundred KiB in managed code costs less than loading the library.
+    /// </summary>
+    public Sha256Accumulator(int unloadedManagedLimit) => _unloadedManagedLimit = unloadedManagedLimit;
 
     public void Append(ReadOnlySpan<byte> data)
     {
@@ -30,7 +43,7 @@ public sealed class Sha256Accumulator : IDisposable
             _platform.AppendData(data);
             return;
         }
-        var limit = CurrentManagedLimit;
+        var limit = s_platformLoaded ? LoadedManagedLimit : _unloadedManagedLimit;
         if (_length + data.Length > limit)
         {
             _platform = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -110,4 +110,32 @@ public sealed class CFamilyKeyTests
         (await project.UncachedAsync("gcc", ["-c", "../src/stamp.c", "-o", "stamp.o"], fixedClock)).Succeeded("uncached");
         Assert.Equal(File.ReadAllBytes(Path.Combine(project.Build, "stamp.o")), stored);
     }
+
+    [Fact]
+    public async Task A_remembered_match_is_dropped_when_a_header_changes_or_appears()
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        // Stamps this fresh are never remembered (a write in the same clock tick would not change them).
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await CompileAllAsync(project, daemon, log);
+        project.Clean();
+        Assert.Equal(["main.c hit", "util.c hit", "other.c hit"], await CompileAllAsync(project, daemon, log));
+        var remembered = Path.Combine(daemon.DataDirectory, "memo", "lookups");
+        Assert.Equal(3, Directory.GetFiles(remembered).Length);
+        project.Clean();
+        Assert.Equal(["main.c hit", "util.c hit", "other.c hit"], await CompileAllAsync(project, daemon, log));
+
+        project.Write("src/config.h", "#define SCALE 5\n");
+        project.Clean();
+        Assert.Equal(["main.c hit", "util.c miss", "other.c miss"], await CompileAllAsync(project, daemon, log));
+        await AssertSameAsUncachedAsync(project);
+
+        project.Write("include/util.h", CProject.Util.Replace("hello", "HELLO", StringComparison.Ordinal));
+        project.Clean();
+        Assert.Equal(["main.c miss", "util.c miss", "other.c hit"], await CompileAllAsync(project, daemon, log));
+        await AssertSameAsUncachedAsync(project);
+    }
 }

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# C/C++ benchmark on googletest (Debian's googletest sources, a CMake C++ project, with its own and gmock's tests):
+# an uncached build, then for cachefarm, ccache 4.7 and sccache 0.4 (each as the CMake compiler launcher): cold with
+# an empty cache, warm in the same build directory after `make clean`, and warm in a fresh checkout at another path.
+# Every build runs the test suite (ctest), which must pass. ccache gets base_dir set to the scratch directory, as its
+# manual advises for hits across checkouts; sccache 0.4 has no such setting. Then the hit latency, wrapper start to
+# exit: the same 12 C++ compile commands of the warm checkout, each run 5 times through each tool, medians.
+# Writes perf/results/<UTC stamp>-cfamily.md.     Usage: perf/run-cfamily-bench.sh  (≈ 35 min on 2 cores)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cachefarm="$root/artifacts/bin/cachefarm"
+die() { echo "run-cfamily-bench: $*" >&2; exit 1; }
+[ -x "$cachefarm" ] || die "$cachefarm missing; run scripts/build.sh"
+[ -f /usr/src/googletest/CMakeLists.txt ] || die "googletest sources missing; run scripts/setup.sh"
+for tool in cmake ctest ccache sccache python3; do command -v "$tool" >/dev/null || die "$tool missing; run scripts/setup.sh"; done
+jobs="$(nproc)"
+work="$(mktemp -d /tmp/cachefarm-ccbench.XXXXXX)"
+cleanup() {
+  CACHEFARM_DATA_DIR="$work/cf" "$cachefarm" --stop-server >/dev/null 2>&1 || true
+  SCCACHE_DIR="$work/scc" sccache --stop-server >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+results="${RESULTS_DIR:-$root/perf/results}"
+mkdir -p "$results"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+source "$root/perf/lib/cargo-timing.sh"
+
+# checkout DIR: a fresh copy of the sources at DIR/src and an empty DIR/build.
+checkout() { rm -rf "$1"; mkdir -p "$1/build"; cp -r /usr/src/googletest "$1/src"; }
+# configure DIR [LAUNCHER]
+configure() {
+  local launcher=()
+  [ -n "${2:-}" ] && launcher=("-DCMAKE_C_COMPILER_LAUNCHER=$2" "-DCMAKE_CXX_COMPILER_LAUNCHER=$2")
+  cmake -S "$1/src" -B "$1/build" -Dgtest_build_tests=ON -Dgmock_build_tests=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "${launcher[@]}" >"$work/configure.log" 2>&1 \
+    || { cat "$work/configure.log" >&2; exit 1; }
+}
+# timed DIR: seconds of the build; the tests must pass afterwards.
+timed() {
+  local start end
+  start=$(date +%s%N)
+  cmake --build "$1/build" -j "$jobs" >"$work/build.log" 2>&1 || { tail -50 "$work/build.log" >&2; exit 1; }
+  end=$(date +%s%N)
+  (cd "$1/build" && ctest -j "$jobs" >"$work/ctest.log" 2>&1) || { tail -50 "$work/ctest.log" >&2; die "tests failed after a build in $1"; }
+  awk -v ns="$((end - start))" 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
+declare -A stats
+
+echo "== uncached"
+checkout "$work/plain"; configure "$work/plain"
+add uncached "$(timed "$work/plain")"
+
+run_tool() { # NAME LAUNCHER
+  local name=$1 launcher=$2
+  echo "== $name"
+  checkout "$work/$name-a"; configure "$work/$name-a" "$launcher"
+  add "$name cold" "$(timed "$work/$name-a")"
+  cmake --build "$work/$name-a/build" --target clean >/dev/null
+  add "$name warm" "$(timed "$work/$name-a")"
+  checkout "$work/elsewhere/$name/b"; configure "$work/elsewhere/$name/b" "$launcher"
+  add "$name elsewhere" "$(timed "$work/elsewhere/$name/b")"
+}
+
+export CACHEFARM_DATA_DIR="$work/cf" CACHEFARM_LISTEN=none
+"$cachefarm" --start-server >/dev/null
+run_tool cachefarm "$cachefarm"
+stats[cachefarm]="$("$cachefarm" --show-stats)"
+
+export CCACHE_DIR="$work/ccache" CCACHE_BASEDIR="$work" CCACHE_MAXSIZE=5G
+ccache -z >/dev/null
+run_tool ccache "$(command -v ccache)"
+stats[ccache]="$(ccache -s)"
+
+export SCCACHE_DIR="$work/scc"
+sccache --start-server >/dev/null
+run_tool sccache "$(command -v sccache)"
+stats[sccache]="$(sccache --show-stats)"
+
+# Hit latency: 12 C++ compiles of each tool's warm checkout, 5 runs each, interleaved by command.
+python3 - "$work" >"$work/commands.txt" <<'PY'
+import json, shlex, sys
+work = sys.argv[1]
+for tool in ("cachefarm", "ccache", "sccache"):
+    entries = json.load(open(f"{work}/elsewhere/{tool}/b/build/compile_commands.json"))
+    cxx = [e for e in entries if e["file"].endswith(".cc")][:12]
+    for e in cxx:
+        words = shlex.split(e["command"])
+        # The command as the compiler sees it: a launcher CMake put in front is the tool under test, added again below.
+        if words[0].rsplit("/", 1)[-1] in ("cachefarm", "ccache", "sccache"):
+            words = words[1:]
+        print(tool, shlex.quote(e["directory"]), shlex.join(words))
+PY
+declare -A latency
+for run in 1 2 3 4 5; do
+  while read -r tool dir command; do
+    launcher="$cachefarm"; [ "$tool" = ccache ] && launcher=ccache; [ "$tool" = sccache ] && launcher=sccache
+    dir=$(eval echo "$dir")
+    start=$(date +%s%N)
+    (cd "$dir" && eval "$launcher $command") >/dev/null 2>&1 || die "$tool: a warm compile failed: $command"
+    end=$(date +%s%N)
+    latency[$tool]="${latency[$tool]:-} $(awk -v ns="$((end - start))" 'BEGIN { printf "%.2f", ns / 1e6 }')"
+  done <"$work/commands.txt"
+done
+"$cachefarm" --stop-server >/dev/null 2>&1 || true
+sccache --stop-server >/dev/null 2>&1 || true
+
+report="$results/$stamp-cfamily.md"
+uncached=$(median <<<"${times[uncached]}")
+{
+  echo "# C/C++ benchmark: googletest with its tests, $stamp"
+  echo
+  echo "$(nproc) cores, \`cmake --build -j $jobs\` of googletest and googlemock with their tests (default build type);"
+  echo "ctest passed after every build. One build each; ratio = build time / the uncached build's."
+  echo
+  echo "| build | cachefarm | ccache 4.7 (base_dir set) | sccache 0.4 |"
+  echo "|---|---:|---:|---:|"
+  echo "| uncached | $uncached s | | |"
+  for kind in "cold:cold, empty cache" "warm:warm, same build dir after clean" "elsewhere:warm, fresh checkout at another path"; do
+    k=${kind%%:*}; label=${kind#*:}
+    row="| $label"
+    for tool in cachefarm ccache sccache; do
+      t=$(median <<<"${times[$tool $k]}")
+      row="$row | $t s ($(awk -v a="$t" -v b="$uncached" 'BEGIN { printf "%.2f", a / b }')×)"
+    done
+    echo "$row |"
+  done
+  echo
+  echo "Hit latency, wrapper start to exit, 12 C++ compiles × 5 runs of each tool's warm checkout (ms):"
+  echo
+  echo "| tool | median | min–max |"
+  echo "|---|---:|---:|"
+  for tool in cachefarm ccache sccache; do
+    echo "| $tool | $(median <<<"${latency[$tool]}") | $(range <<<"${latency[$tool]}") |"
+  done
+  for tool in cachefarm ccache sccache; do
+    echo
+    echo "### $tool stats at the end of its builds"
+    echo
+    echo '```'
+    echo "${stats[$tool]}"
+    echo '```'
+  done
+} >"$report"
+cat "$report"
+echo "written: $report"
