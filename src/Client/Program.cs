@@ -6,14 +6,13 @@ using CacheFarm.Client.Linker;
 using CacheFarm.Client.Reports;
 using CacheFarm.Client.Wrapper;
 
-// cachefarm under a C or C++ compiler's name: a shim on a build script's PATH runs the real compiler with the run's
-// prefix maps added; any other link to cachefarm (masquerading as the compiler, as with ccache) compiles through the cache.
+// cachefarm under a C or C++ compiler's name (a link on PATH, as with ccache, or a shim on a build script's PATH).
 if (CompilerMasquerade.CalledAs() is { } compilerName)
 {
-    if (Environment.GetEnvironmentVariable(CompilerMasquerade.PrefixMapsVariable) is not null
-        || CompilerMasquerade.FindReal(compilerName, Environment.GetEnvironmentVariable("PATH"), Environment.CurrentDirectory) is not { } realCompiler)
+    if (CompilerMasquerade.FindReal(compilerName, Environment.GetEnvironmentVariable("PATH"), Environment.CurrentDirectory) is not { } realCompiler)
     {
-        return CompilerMasquerade.Run(compilerName, args);
+        Console.Error.WriteLine($"cachefarm: {compilerName}: not found on PATH");
+        return 127;
     }
     return await CFamilyCommand.RunAsync(realCompiler, args, WrapperCommand.ReadEnvironment(), CancellationToken.None).ConfigureAwait(false);
 }

@@ -9,6 +9,9 @@ public static class RepoPaths
 
     public static string RustFixture => Path.Combine(Root, "tests", "fixtures", "rust-fixture");
 
+    /// <summary>A crate whose build script compiles C with cc-rs (tests/fixtures/cc-fixture).</summary>
+    public static string CcFixture => Path.Combine(Root, "tests", "fixtures", "cc-fixture");
+
     public static string ClientBinary => Binary("cachefarm");
 
     public static string DaemonBinary => Binary("cachefarmd");

@@ -127,7 +127,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         if (!settings.Recache)
         {
             var lookupClock = Stopwatch.StartNew();
-            var (found, hit, note) = await TracedEntryLookup.RunAsync(session, settings, firstLevelKey, inputs, call.Roots, TracedValue, cancellationToken).ConfigureAwait(false);
+            var (found, hit, note) = await TracedEntryLookup.RunAsync(session, settings, firstLevelKey, inputs, call.Roots, TracedValue, needsCandidate: false, cancellationToken).ConfigureAwait(false);
             manifest = found;
             missCause = hit is null ? note : null;
             if (hit is not null)

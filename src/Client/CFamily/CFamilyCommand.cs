@@ -8,8 +8,8 @@ namespace CacheFarm.Client.CFamily;
 
 /// <summary>
 /// <c>cachefarm gcc|g++|cc|c++|clang|clang++ args…</c>, <c>cachefarm /path/to/compiler args…</c> (a CMake compiler
-/// launcher, <c>CC="cachefarm gcc"</c>) and cachefarm linked under a compiler's name: reads the command line
-/// and either runs the cached compile or hands the call to the compiler, counting why.
+/// launcher, <c>CC="cachefarm gcc"</c>) and cachefarm linked under a compiler's name, in a build script's run
+/// too: reads the command line and either runs the cached compile or hands the call to the compiler, counting why.
 /// </summary>
 public static class CFamilyCommand
 {
@@ -29,6 +29,11 @@ public static class CFamilyCommand
             // An unreadable response file: the compiler will report it better than we can.
             (parsed, verdict) = (null, CompileClassification.NotCacheable("argument parse"));
         }
+        if (settings.NoCache)
+        {
+            // Bypassing the cache means not contacting the daemon at all, not even for the stats.
+            return await PassThroughAsync(compiler, args, null, settings, verdict, parsed?.Source ?? "", Env, cancellationToken).ConfigureAwait(false);
+        }
         DaemonEndpoint? endpoint = null;
         try
         {
@@ -39,18 +44,9 @@ public static class CFamilyCommand
             await Console.Error.WriteLineAsync("cachefarm: " + e.Message + "; compiling without the cache").ConfigureAwait(false);
         }
         using var session = endpoint is null ? null : new DaemonSession(endpoint, settings.Namespace, Env) { WorkingSet = WorkingSetName.For(null, compiler, Env) };
-        if (settings.NoCache && verdict.Kind == CompileKind.Cacheable)
-        {
-            verdict = CompileClassification.NotCacheable("CACHEFARM_NO_CACHE");
-        }
-        // Inside a traced run (a build script's), a hit would hide this compile's reads from the trace around it.
-        if (Env("CACHEFARM_TRACE_FILE") is { Length: > 0 } && verdict.Kind == CompileKind.Cacheable)
-        {
-            verdict = CompileClassification.NotCacheable("inside a traced run");
-        }
         if (parsed is null || session is null || verdict.Kind != CompileKind.Cacheable)
         {
-            return await PassThroughAsync(compiler, args, session, settings, verdict, parsed?.Source ?? "", cancellationToken).ConfigureAwait(false);
+            return await PassThroughAsync(compiler, args, session, settings, verdict, parsed?.Source ?? "", Env, cancellationToken).ConfigureAwait(false);
         }
         var roots = CompileRoots.Detect(cwd, parsed.Source, Env);
         var call = new CFamilyCall
@@ -65,15 +61,15 @@ public static class CFamilyCommand
         return await new CFamilyCompile(call, settings, session).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs the compiler as it was called and reports the call with the verdict's reason.</summary>
+    /// <summary>Runs the compiler as it was called (with a build script's maps, in its run) and reports the call with the verdict's reason.</summary>
     public static async Task<int> PassThroughAsync(
-        string compiler, IReadOnlyList<string> args, DaemonSession? session, WrapperSettings settings, CompileClassification verdict, string source, CancellationToken cancellationToken)
+        string compiler, IReadOnlyList<string> args, DaemonSession? session, WrapperSettings settings, CompileClassification verdict, string source, Func<string, string?> env, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         int exitCode;
         try
         {
-            exitCode = ChildProcess.Run(compiler, args, quiet: false);
+            exitCode = ChildProcess.Run(compiler, [.. args, .. CompilerMasquerade.MapFlags(env)], quiet: false);
         }
         catch (IOException e)
         {
@@ -90,7 +86,11 @@ public static class CFamilyCommand
             TotalUs = CompileReporter.Microseconds(clock.Elapsed),
             CompileFailed = exitCode != 0,
         };
-        await CompileReporter.ReportAsync(session, settings, record, "", source, null, cancellationToken).ConfigureAwait(false);
+        await CompileReporter.ReportAsync(session, settings, record, "", Unit(source, null), null, cancellationToken).ConfigureAwait(false);
         return exitCode;
     }
+
+    /// <summary>How the log names a C or C++ call: <c>cc:</c> and the source, relative to the roots when they are known.</summary>
+    public static string Unit(string source, CheckoutRoots? roots) =>
+        "cc:" + (roots is null || source.Length == 0 ? source : roots.Normalize(CheckoutRoots.Absolute(source, roots.WorkingDirectory)).Replace('\u0001', '$'));
 }

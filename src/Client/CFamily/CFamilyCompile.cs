@@ -42,18 +42,24 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
-            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("cache key: " + e.Message), call.Parsed.Source, cancellationToken).ConfigureAwait(false);
+            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("cache key: " + e.Message), call.Parsed.Source, call.Env, cancellationToken).ConfigureAwait(false);
         }
 
+        // Inside a build script's traced run, whose entry is keyed by what its whole process tree read.
+        var outerTrace = NestedTrace.Around(call.Env);
         var manifest = new InputManifest([]);
         string? missCause = null;
         if (!settings.Recache)
         {
             var lookupClock = Stopwatch.StartNew();
-            var (found, hit, note) = await TracedEntryLookup.RunAsync(session, settings, firstLevelKey, inputs, call.Roots, Variable, cancellationToken).ConfigureAwait(false);
+            var lookup = await TracedEntryLookup.RunAsync(session, settings, firstLevelKey, inputs, call.Roots, Variable, needsCandidate: outerTrace is not null, cancellationToken).ConfigureAwait(false);
+            var (found, hit, note) = lookup;
             manifest = found;
             missCause = hit is null ? note : null;
-            if (hit is not null)
+            // The trace around is told before the outputs are written: if telling fails, the compile runs under that
+            // tracer instead, which then sees everything itself.
+            if (hit is not null && (outerTrace is null || (lookup.Candidate is { } candidate
+                && NestedTrace.TryReportHit(outerTrace, candidate, call.Roots, hit.Outputs.Select(o => call.Outputs.Target(o.Path)).OfType<string>()))))
             {
                 var (restored, bytes) = await session.TryCallAsync(
                     (c, ct) => EntryRestorer.RestoreAsync(c, hit, call.Outputs.Target, call.Roots, digests, ct), settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
@@ -75,16 +81,20 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         using var tracer = ProcessTracer.TryCreate(Path.Combine(dataDirectory, "tmp"));
         if (tracer is null)
         {
-            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("tracer library missing"), call.Parsed.Source, cancellationToken).ConfigureAwait(false);
+            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("tracer library missing"), call.Parsed.Source, call.Env, cancellationToken).ConfigureAwait(false);
         }
         var hashing = Sha256Accumulator.PreparePlatformAsync();
         var runStart = FileStamp.NowNs();
         var clock = Stopwatch.StartNew();
         var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Compiler, [.. call.Args, .. remap], tracer.TracedEnvironment(call.Environment));
+        if (outerTrace is not null)
+        {
+            NestedTrace.Forward(tracer.LogPath, outerTrace);
+        }
         if (exitCode != 0 && remap.Count > 0 && System.Text.Encoding.UTF8.GetString(stderr).Contains("prefix-map", StringComparison.Ordinal))
         {
             // A compiler too old for -ffile-prefix-map: the cache must not be what fails the build.
-            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("compiler lacks -ffile-prefix-map"), call.Parsed.Source, cancellationToken).ConfigureAwait(false);
+            return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("compiler lacks -ffile-prefix-map"), call.Parsed.Source, call.Env, cancellationToken).ConfigureAwait(false);
         }
         record.CompileUs = CompileReporter.Microseconds(clock.Elapsed);
         record.CompileFailed = exitCode != 0;
@@ -157,5 +167,5 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
     }
 
     private Task ReportAsync(CompileRecord record, string detail, CancellationToken cancellationToken) =>
-        CompileReporter.ReportAsync(session, settings, record, detail, call.Roots.Normalize(CheckoutRoots.Absolute(call.Parsed.Source, call.WorkingDirectory)).Replace('\u0001', '$'), null, cancellationToken);
+        CompileReporter.ReportAsync(session, settings, record, detail, CFamilyCommand.Unit(call.Parsed.Source, call.Roots), null, cancellationToken);
 }

@@ -3,8 +3,8 @@ using CacheFarm.Client.CachedCommands;
 namespace CacheFarm.Client.CFamily;
 
 /// <summary>
-/// The checkout roots of a C or C++ compile, which keys and stored outputs are written relative to: the
-/// directories in CACHEFARM_BASEDIR (colon-separated, as ccache's base_dir), or else the deepest directory
+/// The checkout roots of a C or C++ compile, which keys and stored outputs are written relative to: inside a
+/// build script's run, the run's own roots (the maps its compiler shims get); otherwise the directories in CACHEFARM_BASEDIR (colon-separated, as ccache's base_dir), or else the deepest directory
 /// holding both the working directory and the source (a CMake build tree beside its sources), when that is a
 /// project's directory and not a system one. Without a root, paths stay absolute: no hits across checkouts,
 /// never a wrong one.
@@ -20,6 +20,10 @@ public static class CompileRoots
     public static CheckoutRoots Detect(string workingDirectory, string source, Func<string, string?> env)
     {
         var cwd = CheckoutRoots.Absolute(workingDirectory, workingDirectory);
+        if (CompilerPathRemap.RootsFromMaps(env(CompilerMasquerade.PrefixMapsVariable)) is { Count: > 0 } scriptRoots)
+        {
+            return new CheckoutRoots(cwd, scriptRoots);
+        }
         if (env(BaseDirVariable) is { Length: > 0 } baseDirs)
         {
             var dirs = baseDirs.Split(':', StringSplitOptions.RemoveEmptyEntries).Where(Path.IsPathRooted).Select(d => CheckoutRoots.Absolute(d, cwd));

@@ -5,11 +5,12 @@ using CacheFarm.Client.Processes;
 namespace CacheFarm.Client.CFamily;
 
 /// <summary>
-/// cachefarm called under a C or C++ compiler's name (<c>cc</c>, <c>gcc</c>, <c>clang++</c>, …) through a shim in
-/// the directory that a build script's run finds first on PATH: runs the real compiler, the next one PATH names, with
-/// the run's <c>-ffile-prefix-map</c> flags appended. Flags on the command line survive what a script does to
-/// CFLAGS (psm deletes every *CFLAGS variable), and cc-rs prints the same <c>running: "cc" …</c> lines as without
-/// cachefarm.
+/// cachefarm called under a C or C++ compiler's name (<c>cc</c>, <c>gcc</c>, <c>clang++</c>, …): a link a user put on
+/// PATH, or a shim in the directory that a build script's run finds first on PATH. Either way the call goes to
+/// <see cref="CFamilyCommand"/> with the real compiler, the next one PATH names. A shim's run also passes the
+/// run's <c>-ffile-prefix-map</c> flags (<see cref="PrefixMapsVariable"/>): flags on the command line survive what a
+/// script does to CFLAGS (psm deletes every *CFLAGS variable), and cc-rs prints the same <c>running: "cc" …</c>
+/// lines as without cachefarm.
 /// </summary>
 public static class CompilerMasquerade
 {
@@ -19,7 +20,7 @@ public static class CompilerMasquerade
     // PATH_MAX: argv[0] is a path at most this long.
     private const int ArgumentZeroBytes = 4096;
 
-    /// <summary>The compiler name this process was started as (through a shim), or null.</summary>
+    /// <summary>The compiler name this process was started as (through a shim or a link), or null.</summary>
     public static string? CalledAs()
     {
         // argv[0] as the caller gave it: .NET reports the resolved executable, which is cachefarm itself.
@@ -30,31 +31,9 @@ public static class CompilerMasquerade
         return CompilerNames.Plain.Contains(name, StringComparer.Ordinal) ? name : null;
     }
 
-    /// <summary>
-    /// Runs the real compiler behind <paramref name="name"/>, with the prefix maps of <see cref="PrefixMapsVariable"/>
-    /// when it is set (a run that is not cached, such as CMake rerunning into a restored OUT_DIR, has none); returns its exit code.
-    /// </summary>
-    public static int Run(string name, string[] args)
-    {
-        var compiler = FindReal(name, Environment.GetEnvironmentVariable("PATH"), Environment.CurrentDirectory);
-        if (compiler is null)
-        {
-            Console.Error.WriteLine($"cachefarm: {name}: not found on PATH");
-            return 127;
-        }
-        var maps = (Environment.GetEnvironmentVariable(PrefixMapsVariable) ?? "")
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(map => "-ffile-prefix-map=" + map);
-        try
-        {
-            return ChildProcess.Run(compiler, [.. args, .. maps], quiet: false);
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"cachefarm: {compiler}: {e.Message}");
-            return 127;
-        }
-    }
+    /// <summary>The <c>-ffile-prefix-map</c> flags a build script's run gives its compiles; none elsewhere.</summary>
+    public static List<string> MapFlags(Func<string, string?> env) =>
+        CompilerPathRemap.Flags((env(PrefixMapsVariable) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The compiler a name finds on PATH, passing over links to cachefarm itself (a shim or a masquerading link).</summary>
     public static string? FindReal(string name, string? pathVariable, string workingDirectory)

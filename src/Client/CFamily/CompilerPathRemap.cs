@@ -14,8 +14,26 @@ public static class CompilerPathRemap
     public static IEnumerable<string> Maps(CheckoutRoots roots) =>
         roots.Roots.OrderBy(r => r.Path.Length).Select(r => $"{r.Path}={r.RemappedTo}");
 
+    /// <summary>The roots a build script's run passed its compiles as maps (<see cref="Variables"/>); empty without maps.</summary>
+    public static List<PathRoot> RootsFromMaps(string? maps)
+    {
+        var roots = new List<PathRoot>();
+        foreach (var map in (maps ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = map.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && map[(eq + 1)..].StartsWith(PathRoot.RemapPrefix, StringComparison.Ordinal))
+            {
+                roots.Add(new PathRoot(map[(eq + 1 + PathRoot.RemapPrefix.Length)..], map[..eq]));
+            }
+        }
+        return roots;
+    }
+
     /// <summary>The flags for a compile the wrapper runs itself.</summary>
-    public static List<string> Flags(CheckoutRoots roots) => [.. Maps(roots).Select(map => "-ffile-prefix-map=" + map)];
+    public static List<string> Flags(CheckoutRoots roots) => Flags(Maps(roots));
+
+    /// <summary>The flags for maps given as <c>old=new</c>.</summary>
+    public static List<string> Flags(IEnumerable<string> maps) => [.. maps.Select(map => "-ffile-prefix-map=" + map)];
 
     /// <summary>The variables to override for a build script's run.</summary>
     public static Dictionary<string, string> Variables(CheckoutRoots roots, IReadOnlyDictionary<string, string> environment, string shimDirectory)

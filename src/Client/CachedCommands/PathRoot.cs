@@ -9,5 +9,8 @@ public sealed record PathRoot(string Name, string Path)
     public string Placeholder => "\u0001" + Name + "\u0001";
 
     /// <summary>Where <c>--remap-path-prefix</c> moves the root in debuginfo, panics and diagnostics.</summary>
-    public string RemappedTo => "/cachefarm/" + Name;
+    public string RemappedTo => RemapPrefix + Name;
+
+    /// <summary>The directory every root is remapped under.</summary>
+    public const string RemapPrefix = "/cachefarm/";
 }

@@ -8,6 +8,9 @@ public sealed class ProcessTracer : IDisposable
 {
     public const string LibraryName = "libcachefarm-trace.so";
 
+    /// <summary>The variable that names the log the traced tree appends to.</summary>
+    public const string LogVariable = "CACHEFARM_TRACE_FILE";
+
     private ProcessTracer(string library, string logPath)
     {
         Library = library;
@@ -37,7 +40,7 @@ public sealed class ProcessTracer : IDisposable
     {
         var result = new Dictionary<string, string>(environment, StringComparer.Ordinal);
         result["LD_PRELOAD"] = environment.TryGetValue("LD_PRELOAD", out var preload) && preload.Length > 0 ? Library + ":" + preload : Library;
-        result["CACHEFARM_TRACE_FILE"] = LogPath;
+        result[LogVariable] = LogPath;
         result["CACHEFARM_TRACE_LIB"] = Library;
         return result;
     }

@@ -11,11 +11,12 @@ namespace CacheFarm.Client.Tracing;
 /// </summary>
 public static class TracedEntryLookup
 {
+    /// <summary>Looks the command up; <paramref name="needsCandidate"/> skips the lookup memo, which knows the entry but not the candidate.</summary>
     public static async Task<TracedLookupResult> RunAsync(
-        DaemonSession session, WrapperSettings settings, string firstLevelKey, TracedInputs inputs, CheckoutRoots roots, Func<string, string?> variable, CancellationToken cancellationToken)
+        DaemonSession session, WrapperSettings settings, string firstLevelKey, TracedInputs inputs, CheckoutRoots roots, Func<string, string?> variable, bool needsCandidate, CancellationToken cancellationToken)
     {
         var memoDirectory = inputs.Digests.MemoDirectory;
-        if (LookupMemo.TryMatch(memoDirectory, firstLevelKey, roots, variable) is { } remembered
+        if (!needsCandidate && LookupMemo.TryMatch(memoDirectory, firstLevelKey, roots, variable) is { } remembered
             && await FetchAsync(session, settings, remembered, mayStartDaemon: true, cancellationToken).ConfigureAwait(false) is { } known)
         {
             return new TracedLookupResult(new InputManifest([]), known, remembered);
@@ -43,7 +44,7 @@ public static class TracedEntryLookup
         {
             LookupMemo.Save(inputs.Digests, firstLevelKey, entryKey, candidate, roots);
         }
-        return new TracedLookupResult(manifest, hit, hit is null && candidate.PathDependent ? "outputs embed another checkout's paths" : entryKey);
+        return new TracedLookupResult(manifest, hit, hit is null && candidate.PathDependent ? "outputs embed another checkout's paths" : entryKey) { Candidate = candidate };
     }
 
     private static async Task<Entry?> FetchAsync(DaemonSession session, WrapperSettings settings, string entryKey, bool mayStartDaemon, CancellationToken cancellationToken)

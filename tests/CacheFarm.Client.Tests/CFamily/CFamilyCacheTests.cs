@@ -90,22 +90,44 @@ public sealed class CFamilyCacheTests
         Assert.Equal(["miss", "hit", "miss", "miss"], WrapperLogEntry.ReadAll(log).Select(e => e.Outcome));
     }
 
-    [Fact]
-    public async Task Split_dwarf_and_debug_info_are_restored_beside_the_object()
+    [Theory]
+    [InlineData("-gsplit-dwarf", "util.dwo")]
+    [InlineData("--coverage", "util.gcno")]
+    public async Task Files_written_beside_the_object_are_restored_with_it(string flag, string beside)
     {
         using var dir = new TempDirectory("cf-c");
         await using var daemon = await WrapperDaemon.StartAsync();
         var log = dir.Combine("log");
         var project = CProject.Create(dir.Combine("ws"));
-        var args = CProject.CompileArgs("util", "-g", "-gsplit-dwarf");
+        var args = CProject.CompileArgs("util", "-g", flag);
         (await project.CachedAsync(daemon, log, "gcc", args)).Succeeded("cold");
-        var cold = project.Outputs();
-        Assert.Contains("util.dwo", cold.Keys);
+        var cold = project.Outputs(beside);
+        Assert.Contains(beside, cold.Keys);
         project.Clean();
         (await project.CachedAsync(daemon, log, "gcc", args)).Succeeded("warm");
-        AssertSameOutputs(cold, project.Outputs(), "warm");
+        AssertSameOutputs(cold, project.Outputs(beside), "warm");
         Assert.Equal("hit", WrapperLogEntry.ReadAll(log)[^1].Outcome);
-        // Debug info names /cachefarm/ws, not this checkout, so the entry serves every checkout.
-        Assert.DoesNotContain(project.Checkout, System.Text.Encoding.Latin1.GetString(cold["util.o"]) + System.Text.Encoding.Latin1.GetString(cold["util.dwo"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Debug_info_names_the_mapped_root_so_another_checkout_hits()
+    {
+        using var dir = new TempDirectory("cf-c");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var first = CProject.Create(dir.Combine("first"));
+        var second = CProject.Create(dir.Combine("second", "deeper"));
+        var args = CProject.CompileArgs("util", "-g");
+        (await first.CachedAsync(daemon, log, "gcc", args)).Succeeded("first");
+        (await second.CachedAsync(daemon, log, "gcc", args)).Succeeded("second");
+        var object1 = System.Text.Encoding.Latin1.GetString(first.Outputs()["util.o"]);
+        Assert.DoesNotContain(first.Checkout, object1, StringComparison.Ordinal);
+        Assert.Contains("/cachefarm/ws", object1, StringComparison.Ordinal);
+        Assert.Equal(first.Outputs()["util.o"], second.Outputs()["util.o"]);
+        Assert.Equal(["miss", "hit"], WrapperLogEntry.ReadAll(log).Select(e => e.Outcome));
+        // What the compiler writes with the same maps: the cache changed nothing else.
+        File.Delete(Path.Combine(second.Build, "util.o"));
+        (await second.UncachedAsync("gcc", [.. args, $"-ffile-prefix-map={second.Checkout}=/cachefarm/ws"])).Succeeded("uncached");
+        Assert.Equal(first.Outputs()["util.o"], second.Outputs()["util.o"]);
     }
 }

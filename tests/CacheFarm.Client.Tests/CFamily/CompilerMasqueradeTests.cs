@@ -4,7 +4,7 @@ using CacheFarm.Client.Tracing;
 
 namespace CacheFarm.Client.Tests.CFamily;
 
-/// <summary>The published cachefarm under a compiler's name on PATH, running the real gcc with prefix maps added.</summary>
+/// <summary>The published cachefarm under a compiler's name on PATH (a build script's shim), running the real gcc with prefix maps added.</summary>
 public sealed class CompilerMasqueradeTests
 {
     // psm's assembly: debug info names the source and the directory it was assembled in.
@@ -39,6 +39,8 @@ public sealed class CompilerMasqueradeTests
     {
         ["PATH"] = shims + ":" + Environment.GetEnvironmentVariable("PATH"),
         [CompilerMasquerade.PrefixMapsVariable] = checkout + "=/cachefarm/ws",
+        // The shim's own behaviour, without a daemon: the call passes through with the maps.
+        ["CACHEFARM_NO_CACHE"] = "1",
     };
 
     [Fact]

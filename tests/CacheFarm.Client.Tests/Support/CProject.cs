@@ -55,9 +55,10 @@ public sealed class CProject
     public Task<ProcessRun> UncachedAsync(string compiler, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? extra = null) =>
         ProcessRun.RunAsync(compiler, args, Build, extra ?? new Dictionary<string, string?>());
 
-    /// <summary>Every object and depfile in the build directory, by name.</summary>
-    public Dictionary<string, byte[]> Outputs() =>
-        Directory.EnumerateFiles(Build).Where(f => f.EndsWith(".o", StringComparison.Ordinal) || f.EndsWith(".d", StringComparison.Ordinal) || f.EndsWith(".dwo", StringComparison.Ordinal))
+    /// <summary>Every object and depfile in the build directory, and any file whose name ends with one of <paramref name="alsoEndingWith"/>, by name.</summary>
+    public Dictionary<string, byte[]> Outputs(params string[] alsoEndingWith) =>
+        Directory.EnumerateFiles(Build)
+            .Where(f => f.EndsWith(".o", StringComparison.Ordinal) || f.EndsWith(".d", StringComparison.Ordinal) || alsoEndingWith.Any(e => f.EndsWith(e, StringComparison.Ordinal)))
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     public void Clean()

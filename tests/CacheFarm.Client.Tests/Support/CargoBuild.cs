@@ -45,13 +45,16 @@ public static class CargoBuild
 /// <summary>A finished cargo run and the wrapper's log lines for it.</summary>
 public sealed record BuildReport(ProcessRun Run, List<WrapperLogEntry> Calls)
 {
-    public IEnumerable<WrapperLogEntry> Compiles => Calls.Where(c => !c.IsBuildScriptRun && (c.Outcome is "hit" or "miss" or "cache-error" || (c.Outcome == "not-cacheable" && c.Reason == "incremental")));
+    public IEnumerable<WrapperLogEntry> Compiles => Calls.Where(c => !c.IsBuildScriptRun && !c.IsCCompile && (c.Outcome is "hit" or "miss" or "cache-error" || (c.Outcome == "not-cacheable" && c.Reason == "incremental")));
+
+    /// <summary>The C and C++ compiles inside build-script runs, whatever their outcome.</summary>
+    public IEnumerable<WrapperLogEntry> CCompiles => Calls.Where(c => c.IsCCompile);
 
     /// <summary>The build-script runs the launcher handled, whatever their outcome.</summary>
     public IEnumerable<WrapperLogEntry> ScriptRuns => Calls.Where(c => c.IsBuildScriptRun);
 
     /// <summary>The rustc units (package/crate) with this outcome; build-script runs are in <see cref="ScriptRuns"/>.</summary>
-    public List<string> Units(string outcome) => [.. Calls.Where(c => !c.IsBuildScriptRun && c.Outcome == outcome).Select(c => c.Unit).Order(StringComparer.Ordinal)];
+    public List<string> Units(string outcome) => [.. Calls.Where(c => !c.IsBuildScriptRun && !c.IsCCompile && c.Outcome == outcome).Select(c => c.Unit).Order(StringComparer.Ordinal)];
 
     public override string ToString() => string.Join("\n", Calls);
 }

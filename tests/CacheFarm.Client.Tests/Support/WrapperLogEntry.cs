@@ -1,6 +1,6 @@
 namespace CacheFarm.Client.Tests.Support;
 
-/// <summary>One line of CACHEFARM_LOG: what the wrapper did with one rustc call.</summary>
+/// <summary>One line of CACHEFARM_LOG: what the wrapper did with one rustc call, build-script run or C/C++ compile.</summary>
 public sealed record WrapperLogEntry(string Outcome, string Crate, string Reason, long TotalUs, string Detail, string Unit)
 {
     public static List<WrapperLogEntry> ReadAll(string path) =>
@@ -10,6 +10,9 @@ public sealed record WrapperLogEntry(string Outcome, string Crate, string Reason
 
     /// <summary>A run of a build script (unit <c>package/build-script</c>), not a rustc call.</summary>
     public bool IsBuildScriptRun => Unit.EndsWith("/build-script", StringComparison.Ordinal);
+
+    /// <summary>A C or C++ compiler call (unit <c>cc:source</c>), not a rustc call.</summary>
+    public bool IsCCompile => Unit.StartsWith("cc:", StringComparison.Ordinal);
 
     public override string ToString() => $"{Outcome} {Unit} {Reason} {Detail}";
 }
