@@ -1,3 +1,4 @@
+using CacheFarm.Client.CFamily;
 using CacheFarm.Client.Linker;
 using CacheFarm.TestSupport;
 

@@ -137,11 +137,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
                     (c, ct) => EntryRestorer.RestoreAsync(c, hit, call.OutDir, call.Roots, digests, ct), settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
                 if (restored)
                 {
-                    record.Outcome = CompileOutcome.Hit;
-                    record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
-                    record.SavedUs = hit.Metadata?.CompileDurationUs ?? 0;
-                    record.BytesRead = bytes;
-                    record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+                    RecordedOutcome.Hit(record, hit, bytes, lookupClock.Elapsed, total.Elapsed);
                     OutputReplay.Write(hit, call.Roots, jsonEscape: false);
                     await ReportAsync(record, note ?? "", cancellationToken).ConfigureAwait(false);
                     return hit.ExitCode;
@@ -199,8 +195,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         {
             var readOnly = ReadOnlyBuild.For(memoDirectory, session.Endpoint, session.Credentials, _env);
             await RecordedStore.StoreAsync(session, settings, request, readOnly, record, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
-            record.Outcome = session.Failure is null || record.CacheWriteFailed ? CompileOutcome.Miss : CompileOutcome.CacheError;
-            record.Reason = record.CacheWriteFailed ? session.Failure ?? "" : "";
+            RecordedOutcome.StoredMiss(record, session);
             detail = missCause is null ? request.EntryKey : request.EntryKey + " " + missCause;
         }
         record.CacheTimedOut = session.TimedOut;

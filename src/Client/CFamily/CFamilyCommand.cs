@@ -22,7 +22,7 @@ public static class CFamilyCommand
         CompileClassification verdict;
         try
         {
-            (parsed, verdict) = CompilerArgsParser.Parse(ResponseFiles.Expand(args, cwd));
+            (parsed, verdict) = CompilerArgsParser.Parse(GccResponseFile.Expand(args));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,5 @@
+using CacheFarm.Client.CFamily;
+
 namespace CacheFarm.Client.Linker;
 
 /// <summary>

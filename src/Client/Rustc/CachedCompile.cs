@@ -40,11 +40,7 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
                     (c, ct) => EntryRestorer.RestoreAsync(c, entry, call.OutputDirectory, call.Roots, call.Digests, ct), _settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
                 if (restored)
                 {
-                    record.Outcome = CompileOutcome.Hit;
-                    record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
-                    record.SavedUs = entry.Metadata?.CompileDurationUs ?? 0;
-                    record.BytesRead = bytes;
-                    record.TotalUs = CompileReporter.Microseconds(total.Elapsed);
+                    RecordedOutcome.Hit(record, entry, bytes, lookupClock.Elapsed, total.Elapsed);
                     // The outputs are in place: report while the output is replayed.
                     InstallBuildScriptLauncher(call, entry.ExitCode);
                     var report = CompileReporter.ReportAsync(session, _settings, record, lookup.EntryKey ?? "", invocation.Unit, invocation.Report, cancellationToken);

@@ -55,7 +55,7 @@ public sealed class CompilerArgsParserTests
     [Fact]
     public void Response_files_split_on_whitespace_and_honour_quotes_and_backslashes()
     {
-        Assert.Equal(["-c", "a b.c", "-DX=\"y\"", "-o", "it's.o"], ResponseFiles.Split("-c 'a b.c'\n -DX=\\\"y\\\" -o \"it's.o\"\n"));
+        Assert.Equal(["-c", "a b.c", "-DX=\"y\"", "-o", "it's.o"], GccResponseFile.Split("-c 'a b.c'\n -DX=\\\"y\\\" -o \"it's.o\"\n"));
     }
 
     [Fact]

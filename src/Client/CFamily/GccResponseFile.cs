@@ -1,10 +1,10 @@
 using System.Text;
 
-namespace CacheFarm.Client.Linker;
+namespace CacheFarm.Client.CFamily;
 
 /// <summary>
 /// <c>@file</c> arguments as the C driver reads them (libiberty's buildargv: whitespace separates, a backslash escapes
-/// the next character, quotes group); rustc passes one when the link command is too long for the OS.
+/// the next character, quotes group): rustc passes one when a link command is too long for the OS, and build systems pass them to compilers.
 /// </summary>
 public static class GccResponseFile
 {
