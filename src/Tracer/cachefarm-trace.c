@@ -51,8 +51,8 @@ static int log_fd = -1;
 static dev_t log_dev;
 static ino_t log_ino;
 static int disabled;
-/* cachefarm's own compiler shims: their runtime's variables and their own binary are not the build's inputs,
- * while the paths they look up and the compiler they start are. */
+/* cachefarm's own compiler shims: their runtime's variables, their own binary and their writes are not the build's
+ * inputs or outputs, while the paths they look up and the compiler they start are. */
 static int own_tool;
 static __thread int busy; /* the tracer's own calls (getcwd, readlink, stat of the log) are not events */
 static uint64_t seen[SEEN_SLOTS];
@@ -180,6 +180,8 @@ static void record_path(char kind, int dirfd, const char *path)
 {
     path = launder(path);
     if (disabled || busy || !path) return;
+    /* Memo files, logs and build records are the cache's; what a cached command writes for the run it reports itself. */
+    if (kind == 'W' && own_tool) return;
     char buf[PATH_MAX];
     const char *abs = absolute(dirfd, path, buf, sizeof buf);
     emit(abs ? kind : '!', abs ? abs : "a path too long to trace");

@@ -12,7 +12,10 @@ public sealed class BuildScriptCompileTests
     private static async Task<string> RunAsync(string workspace) =>
         (await ProcessRun.RunAsync(Path.Combine(workspace, "target", "debug", "cc-fixture"), [], workspace, new Dictionary<string, string?>())).Succeeded("cc-fixture").Stdout;
 
-    private static Dictionary<string, string?> Greeting(string text) => new() { ["FIXTURE_GREETING"] = text };
+    // The runs' temp directory is kept apart from the daemon's data directory, as on a developer's machine.
+    private string runTemp = Path.GetTempPath();
+
+    private Dictionary<string, string?> Greeting(string text) => new() { ["FIXTURE_GREETING"] = text, ["TMPDIR"] = runTemp };
 
     [Fact]
     public async Task A_rerun_build_script_gets_its_c_objects_from_the_cache_and_stays_keyed_by_their_headers()
@@ -20,6 +23,7 @@ public sealed class BuildScriptCompileTests
         Assert.True(Directory.Exists("/usr/share/cargo/registry/cc-1.0.73"), "the fixture needs Debian's cc crate: run scripts/setup.sh");
         using var work = new TempDirectory("cf-ccfix");
         await using var daemon = await WrapperDaemon.StartAsync();
+        runTemp = Directory.CreateDirectory(work.Combine("tmp")).FullName;
         var uncached = DirectoryCopy.Run(RepoPaths.CcFixture, work.Combine("uncached"));
         await CargoBuild.RunAsync(uncached, null, Greeting("bonjour"));
         Assert.Equal("bonjour 42 42\n", await RunAsync(uncached));
