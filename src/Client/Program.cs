@@ -2,8 +2,10 @@ using System.Runtime.InteropServices;
 using CacheFarm.Client.Admin;
 using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.CFamily;
+using CacheFarm.Client.Doctor;
 using CacheFarm.Client.Linker;
 using CacheFarm.Client.Reports;
+using CacheFarm.Client.Slo;
 using CacheFarm.Client.Wrapper;
 
 // cachefarm under a C or C++ compiler's name (a link on PATH, as with ccache, or a shim on a build script's PATH).
@@ -48,6 +50,14 @@ if (AdminCommands.Handles(args[0]))
 if (args[0] is "report")
 {
     return await ReportCommand.RunAsync(args[1..], Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);
+}
+if (args[0] is "doctor")
+{
+    return await DoctorCommand.RunAsync(args[1..], Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);
+}
+if (args[0] is "slo")
+{
+    return await SloCommand.RunAsync(args[1..], Environment.GetEnvironmentVariable, cancel.Token).ConfigureAwait(false);
 }
 if (args[0] is "linker")
 {

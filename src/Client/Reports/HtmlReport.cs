@@ -11,7 +11,8 @@ public static class HtmlReport
 {
     public const string FileName = "cachefarm-report.html";
 
-    private const string Style = """
+    /// <summary>The pages' shared style sheet (the SLO page uses it too).</summary>
+    public const string Style = """
         body { font-family: sans-serif; margin: 16px 24px; color: #222; background: #fff; }
         h1 { font-size: 20px; margin: 0 0 8px; } h2 { font-size: 16px; margin: 20px 0 6px; }
         table { border-collapse: collapse; font-size: 13px; } td, th { padding: 2px 10px 2px 0; text-align: left; vertical-align: top; }

@@ -66,11 +66,6 @@ public static class WrapperCommand
         }
         var stamps = new FileStamps();
         var report = ReportContext.Create(parsed, Env, cwd, link, started, stamps);
-        if (settings.NoCache)
-        {
-            return await PassThroughAsync(compiler, originalArgs, null, settings,
-                CompileClassification.NotCacheable("CACHEFARM_NO_CACHE"), parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
-        }
         DaemonEndpoint endpoint;
         try
         {
@@ -85,6 +80,12 @@ public static class WrapperCommand
         {
             WorkingSet = WorkingSetName.For(parsed.OutDir is { } outDir ? CheckoutRoots.Absolute(outDir, cwd) : null, compiler, Env),
         };
+        if (settings.NoCache)
+        {
+            // Still timed and reported (to a daemon already running): cachefarm slo's uncached build reads its link time so.
+            return await PassThroughAsync(compiler, originalArgs, session, settings,
+                CompileClassification.NotCacheable("CACHEFARM_NO_CACHE"), parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
+        }
         if (classification.Kind != CompileKind.Cacheable)
         {
             return await PassThroughAsync(compiler, originalArgs, session, settings, classification, parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
