@@ -25,6 +25,18 @@ public static class BuildScriptLauncher
     public static bool CompilesBuildScript(RustcArgs args) =>
         args.CrateName?.StartsWith("build_script_", StringComparison.Ordinal) == true && args.CrateTypes.Contains("bin") && args.EmitsKind("link");
 
+    /// <summary>
+    /// After rustc compiled a build script into <paramref name="outputDirectory"/>, puts the launcher in its place (unless
+    /// build scripts are not to be cached), so cargo's later run of it goes through the cache.
+    /// </summary>
+    public static void InstallAfterCompile(RustcArgs args, string outputDirectory, Func<string, string?> env)
+    {
+        if (CompilesBuildScript(args) && BuildScriptSettings.CacheBuildScripts(env) && Environment.ProcessPath is { } cachefarm)
+        {
+            Install(Path.Combine(outputDirectory, args.OutputStem), cachefarm);
+        }
+    }
+
     /// <summary>Puts the launcher in place of the build-script binary at <paramref name="binary"/>; false when it cannot.</summary>
     public static bool Install(string binary, string cachefarm)
     {

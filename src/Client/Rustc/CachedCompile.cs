@@ -125,10 +125,9 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
     // After the outputs are stored (a local daemon holds them open), so the cache keeps the real binary.
     private void InstallBuildScriptLauncher(RustcCall? call, int exitCode)
     {
-        if (exitCode == 0 && call is not null && BuildScriptLauncher.CompilesBuildScript(call.Args)
-            && BuildScriptSettings.CacheBuildScripts(invocation.Env) && Environment.ProcessPath is { } cachefarm)
+        if (exitCode == 0 && call is not null)
         {
-            BuildScriptLauncher.Install(Path.Combine(call.OutputDirectory, call.OutputStem), cachefarm);
+            BuildScriptLauncher.InstallAfterCompile(call.Args, call.OutputDirectory, invocation.Env);
         }
     }
 

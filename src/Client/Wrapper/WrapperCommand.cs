@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using CacheFarm.Client.BuildScripts;
 using CacheFarm.Client.CFamily;
 using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Connection;
@@ -88,7 +89,14 @@ public static class WrapperCommand
         }
         if (classification.Kind != CompileKind.Cacheable)
         {
-            return await PassThroughAsync(compiler, originalArgs, session, settings, classification, parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
+            var exitCode = await PassThroughAsync(compiler, originalArgs, session, settings, classification, parsed.CrateName ?? "", report, cancellationToken).ConfigureAwait(false);
+            // A build script compiled where its compile cannot be cached (incremental, as a workspace member's is in a
+            // dev build) still has runs that can: the run's key holds the binary's digest.
+            if (exitCode == 0)
+            {
+                BuildScriptLauncher.InstallAfterCompile(parsed, parsed.OutDir is { } dir ? CheckoutRoots.Absolute(dir, cwd) : cwd, Env);
+            }
+            return exitCode;
         }
         var invocation = new WrapperInvocation
         {
