@@ -23,6 +23,12 @@ public static class CompileReporter
         {
             await context.StampAsync(record, cancellationToken).ConfigureAwait(false);
         }
+        else if (record.BuildId.Length == 0)
+        {
+            // Build-script runs and C/C++ compiles join the report of the build around them (cargo, or make for a CMake launcher).
+            (record.BuildId, record.BuildCommand) = BuildIdentity.Current(Environment.GetEnvironmentVariable);
+            record.StartUnixUs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 - record.TotalUs;
+        }
         if (settings.LogFile is { } log)
         {
             AppendLog.Write(log, string.Join('\t',
