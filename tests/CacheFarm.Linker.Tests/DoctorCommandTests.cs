@@ -7,7 +7,7 @@ namespace CacheFarm.Linker.Tests;
 
 /// <summary>
 /// <c>cachefarm doctor</c> after a real dev-profile build of tests/fixtures/dup-fixture (clap 3 and clap 4 from
-/// Debian's registry), run on a PATH without mold.
+/// Debian's registry, and a build script whose output embeds its OUT_DIR path), run on a PATH without mold.
 /// </summary>
 public sealed class DoctorCommandTests(ITestOutputHelper output)
 {
@@ -48,10 +48,37 @@ public sealed class DoctorCommandTests(ITestOutputHelper output)
         Assert.Contains("CARGO_INCREMENTAL=0", incremental.GetProperty("fix").GetString(), StringComparison.Ordinal);
         Assert.Contains("dup-fixture", incremental.GetProperty("details")[0].GetString(), StringComparison.Ordinal);
 
+        var pathKeyed = Assert.Single(findings, f => f.GetProperty("title").GetString() == "1 entry is keyed by this checkout's path: they hit only in this directory");
+        Assert.Equal("dup-fixture/build-script: where.bin embeds the path", pathKeyed.GetProperty("details")[0].GetString());
+
         Assert.Contains("mold is not installed on this host", Titles("linker"));
         Assert.Contains("lld is not installed on this host", Titles("linker"));
         Assert.Contains(Titles("cache"), t => t.StartsWith("daemon ", StringComparison.Ordinal) && t.Contains(" is up", StringComparison.Ordinal));
         Assert.Contains("debuginfo in dev builds: debug = true", Titles("profiles"));
         Assert.Contains("[problem] dependencies: clap is compiled in 2 versions", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_calls_full_debuginfo_a_problem_only_on_a_ci_run()
+    {
+        using var temp = new TempDirectory("cf-doctor-ci");
+        await using var daemon = await DaemonProcess.StartAsync(temp.Combine("daemon"));
+        var cargo = new WrappedCargo(daemon, temp.Combine("client"));
+        var workspace = await WorkspaceCopy.MakeAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "cc-fixture"), temp.Combine("ws"));
+
+        async Task<JsonElement> DebuginfoFinding(string? ci)
+        {
+            var run = await cargo.CachefarmAsync(workspace, new Dictionary<string, string?> { ["CI"] = ci }, "doctor", "--json");
+            using var document = JsonDocument.Parse(run.Stdout);
+            return document.RootElement.GetProperty("findings").EnumerateArray()
+                .Single(f => f.GetProperty("title").GetString()!.StartsWith("debuginfo in dev builds", StringComparison.Ordinal)).Clone();
+        }
+
+        var local = await DebuginfoFinding(null);
+        var ci = await DebuginfoFinding("true");
+        Assert.Equal("advice", local.GetProperty("severity").GetString());
+        Assert.Equal("debuginfo in dev builds: debug = true", local.GetProperty("title").GetString());
+        Assert.Equal("problem", ci.GetProperty("severity").GetString());
+        Assert.Equal("debuginfo in dev builds: debug = true (this is a CI run)", ci.GetProperty("title").GetString());
     }
 }

@@ -14,6 +14,8 @@ public static class RecordedStore
     {
         var clock = Stopwatch.StartNew();
         record.ReadOnly = readOnly.IsActive;
+        // cachefarm doctor names the file that ties the entry to this directory.
+        record.PathKeyedOutput = request.Candidate.PathDependent ? request.Outputs.FirstOrDefault(o => o.EmbedsRoot)?.RelativePath ?? "" : "";
         if (!record.ReadOnly)
         {
             var (stored, bytes) = await session.TryCallAsync(

@@ -14,6 +14,13 @@ public static class CacheabilityCheck
                 "build once with RUSTC_WRAPPER=cachefarm, then run cachefarm doctor again");
             yield break;
         }
+        var pathKeyed = build.Units.Where(u => u.Record.PathKeyedOutput.Length > 0).ToList();
+        if (pathKeyed.Count > 0)
+        {
+            yield return new DoctorFinding("caching", DoctorSeverity.Problem, $"{pathKeyed.Count} {(pathKeyed.Count == 1 ? "entry is" : "entries are")} keyed by this checkout's path: they hit only in this directory",
+                [.. pathKeyed.Take(8).Select(u => $"{u.Name}: {u.Record.PathKeyedOutput} embeds the path")],
+                "make the output path-free: relative paths in build scripts and C code (file!(), __FILE__, env!(\"OUT_DIR\") written into files), or set CACHEFARM_BASEDIR for C/C++");
+        }
         var notCached = build.Units.Where(u => u.Record.Outcome == CompileOutcome.NotCacheable).ToList();
         if (notCached.Count == 0)
         {

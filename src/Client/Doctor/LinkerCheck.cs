@@ -34,12 +34,14 @@ public static class LinkerCheck
             var measured = scores.Where(s => s.Value.Relative is not null).OrderBy(s => s.Value.Relative).ToList();
             if (measured.Count > 0)
             {
-                details.Add("measured here: " + string.Join(", ", measured.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value.Relative:0.00}x"))));
+                details.Add("measured here: " + string.Join(", ", measured.Select(s => string.Create(CultureInfo.InvariantCulture, $"{candidates.First(c => c.Name == s.Key).Display} {s.Value.Relative:0.00}x"))));
             }
-            var choice = LinkerSelector.Choose(LinkerPolicy.Parse(context.Env(LinkerPolicy.Variable)), available, candidates, learning);
+            var policy = LinkerPolicy.Parse(context.Env(LinkerPolicy.Variable));
+            var choice = LinkerSelector.Choose(policy, available, candidates, learning);
             details.Add($"cachefarm would link with {choice.Candidate.Display} now: {choice.Reason}");
-            var fastest = measured.Count > 0 ? measured[0].Key : null;
-            var slower = used is { } u && fastest is not null && u.Linker != fastest && !u.Linker.StartsWith(fastest, StringComparison.Ordinal);
+            // Only a settled measurement counts, and only a forced linker can be the wrong one: auto follows the measurements.
+            var fastest = measured.Where(s => s.Value.Settled).Select(s => candidates.First(c => c.Name == s.Key).Display).FirstOrDefault();
+            var slower = policy.Kind != LinkerPolicyKind.Auto && used is { } u && fastest is not null && u.Linker != fastest;
             var title = slower ? $"the last build linked with {used!.Value.Linker}, but {fastest} measured fastest here"
                 : used is { } same ? $"the last build linked with {same.Linker}" : "no link in the last build";
             findings.Add(new DoctorFinding("linker", slower ? DoctorSeverity.Problem : DoctorSeverity.Ok, title, details,

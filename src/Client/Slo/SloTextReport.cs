@@ -24,8 +24,8 @@ public static class SloTextReport
         }
         var failed = result.Failed.ToList();
         var checkedCount = result.Rows.Count(r => r.Passed is not null);
-        text.Append(failed.Count == 0
-            ? $"all {checkedCount} targets met\n"
+        text.Append(checkedCount == 0 ? "no targets set: add them under [workspace.metadata.cachefarm.slo] in Cargo.toml (docs/slo-and-doctor.md)\n"
+            : failed.Count == 0 ? $"all {checkedCount} targets met\n"
             : $"{failed.Count} of {checkedCount} targets missed: {string.Join(", ", failed.Select(r => r.Target!.Name))}\n");
         return text.ToString();
     }

@@ -26,7 +26,7 @@ public sealed class WrappedCargo(DaemonProcess daemon, string clientDataDirector
         {
             "CACHEFARM_LINKER", "CACHEFARM_LINKER_CANDIDATES", "CACHEFARM_BUILD_ID", "CACHEFARM_NO_CACHE", "CACHEFARM_RECACHE", "SCCACHE_RECACHE",
             "CACHEFARM_LOG", "CACHEFARM_NAMESPACE", "CACHEFARM_SOCKET", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_TARGET_DIR",
-            "CARGO_INCREMENTAL", "CARGO_BUILD_RUSTFLAGS", "RUSTC", "CC",
+            "CARGO_INCREMENTAL", "CARGO_BUILD_RUSTFLAGS", "RUSTC", "CC", "CI",
         })
         {
             env[name] = null;
