@@ -45,6 +45,7 @@ public sealed class DaemonSettingsTests
 
     [Theory]
     [InlineData("--capacity", "lots", "capacity")]
+    [InlineData("--capacity", "128M", "capacity: '128M' is below the smallest local tier, 256M")]
     [InlineData("--bogus", "1", "unknown flag --bogus")]
     [InlineData("--checkpoint-interval", "0", "checkpoint_interval_seconds")]
     [InlineData("--upstream", "cache.internal:4227", "upstream")]

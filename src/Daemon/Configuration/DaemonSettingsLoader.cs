@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CacheFarm.Daemon.Storage.Local;
 using CacheFarm.Daemon.Storage.Remote;
 using Tomlyn;
 using Tomlyn.Model;
@@ -18,7 +19,7 @@ public static class DaemonSettingsLoader
         new("data_dir", "CACHEFARM_DATA_DIR", "data-dir", "data directory (default ~/.cache/cachefarm)",
             (s, v) => s with { DataDirectory = Path.GetFullPath(v) }),
         new("capacity", "CACHEFARM_CAPACITY", "capacity", "local tier capacity, e.g. 5G (default 5G)",
-            (s, v) => s with { Capacity = Size(v, "capacity") }),
+            (s, v) => s with { Capacity = CapacitySize(v) }),
         new("listen", "CACHEFARM_LISTEN", "listen", "TCP endpoint host:port, or 'none' (default 127.0.0.1:4227)",
             (s, v) => s with { Listen = None(v) }),
         new("socket", "CACHEFARM_SOCKET", "socket", "Unix socket path, or 'none' (default <data_dir>/cachefarmd.sock)",
@@ -272,6 +273,11 @@ public static class DaemonSettingsLoader
 
     private static long Size(string value, string key) =>
         ByteSize.TryParse(value, out var bytes) && bytes > 0 ? bytes : throw new SettingsException($"{key}: '{value}' is not a size (e.g. 512M, 5G)");
+
+    private static long CapacitySize(string value) =>
+        Size(value, "capacity") is var bytes && bytes >= LocalTierOptions.MinimumCapacity
+            ? bytes
+            : throw new SettingsException($"capacity: '{value}' is below the smallest local tier, {LocalTierOptions.MinimumCapacity >> 20}M");
 
     private static double Number(string value, string key, double min) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min

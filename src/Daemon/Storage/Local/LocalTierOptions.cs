@@ -5,6 +5,13 @@ public sealed record LocalTierOptions
 {
     public const long DefaultCapacity = 5L << 30;
 
+    /// <summary>Smallest capacity the log can keep under its cap.</summary>
+    /// <remarks>
+    /// Eviction keeps the newest 80% of capacity and drops whole 32 MiB pages, so the other 20% must exceed a page:
+    /// below about 160 MiB the begin address never moves and every write waits for room that never comes.
+    /// </remarks>
+    public const long MinimumCapacity = 256L << 20;
+
     public required string Directory { get; init; }
 
     public long Capacity { get; init; } = DefaultCapacity;
