@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build-script benchmark on sys-ws (build scripts doing native work: cc-rs C and assembly, CMake, bindgen, protoc,
 # a code generator) and rust-ws. Per repetition, interleaved: an uncached build; sccache 0.4 cold and warm after
-# cargo clean in the same directory; cachefarm cold with an empty cache and warm in a fresh copy at another path.
+# cargo clean in the same directory; cachefarm cold with an empty cache (also timed until the daemon has stored what
+# it handed over) and warm in a fresh copy at another path, started once the cold build is stored.
 # Medians, min–max and ratios against the uncached median of the same run. Then the warm build in another
 # directory runs once more under strace, to count the build scripts and C/C++ compiler processes it starts.
 # The cachefarm host keeps its data directory (linker measurements) across repetitions, as a developer's
@@ -30,6 +31,14 @@ results="${RESULTS_DIR:-$root/perf/results}"
 mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 source "$root/perf/lib/cargo-timing.sh"
+# Seconds until the daemon has stored every compile the last build handed over (it stores them after cargo exits).
+stores_drained() {
+  local start end n=0
+  start=$(date +%s%N)
+  while [ $n -lt 1200 ] && ! "$cachefarm" status | grep -q '^  queued 0 '; do sleep 0.1; n=$((n + 1)); done
+  end=$(date +%s%N)
+  awk -v ns="$((end - start))" 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
 fresh_cache() { rm -rf "$work/cf-host/local" "$work/cf-host/memo/manifests" "$work/cf-host/memo/inputs" "$work/cf-host/memo/files"; }
 
 for rep in $(seq 1 "$reps"); do
@@ -52,7 +61,10 @@ for rep in $(seq 1 "$reps"); do
     "$cachefarm" --stop-server >/dev/null 2>&1 || true
     fresh_cache
     copy_workload "$ws" "$work/a"
-    add "$ws cachefarm_cold" "$(RUSTC_WRAPPER="$cachefarm" timed_build "$work/a")"
+    cold=$(RUSTC_WRAPPER="$cachefarm" timed_build "$work/a")
+    add "$ws cachefarm_cold" "$cold"
+    # The warm build stands for another machine's or a later build: it starts once this one is stored.
+    add "$ws cachefarm_cold_stored" "$(awk -v c="$cold" -v d="$(stores_drained)" 'BEGIN { printf "%.2f", c + d }')"
     copy_workload "$ws" "$work/elsewhere/deeper/b"
     "$cachefarm" --zero-stats >/dev/null
     add "$ws cachefarm_other_dir" "$(RUSTC_WRAPPER="$cachefarm" timed_build "$work/elsewhere/deeper/b")"
@@ -86,7 +98,8 @@ report="$results/$stamp-build-scripts.md"
     echo "| build | median s | min–max s | ratio to uncached |"
     echo "|---|---:|---:|---:|"
     for row in "uncached:uncached clean build" "sccache_cold:sccache 0.4 cold (empty cache)" "sccache_warm:sccache 0.4 warm, same directory" \
-        "cachefarm_cold:cachefarm cold, empty cache" "cachefarm_other_dir:cachefarm warm, another directory"; do
+        "cachefarm_cold:cachefarm cold, empty cache" "cachefarm_cold_stored:cachefarm cold, until the daemon has stored it" \
+        "cachefarm_other_dir:cachefarm warm, another directory"; do
       name=${row%%:*}; label=${row#*:}
       m=$(median <<<"${times[$ws $name]}")
       printf '| %s | %s | %s | %s |\n' "$label" "$m" "$(range <<<"${times[$ws $name]}")" "$(awk -v a="$m" -v b="$uncached" 'BEGIN { printf "%.2f", a / b }')"

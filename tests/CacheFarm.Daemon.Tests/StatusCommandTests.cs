@@ -41,6 +41,7 @@ public sealed class StatusCommandTests
         Assert.Contains("blob hits     100.0 %  (3 of 3)", text);
         Assert.Contains("time saved   3.0 s", text);
         Assert.Matches(@"local\s+healthy\s+read-write", text);
+        Assert.Contains("queued 0 handed-over compile(s) not stored yet", text);
         Assert.Contains($"pid {daemon.Pid}", text);
     }
 }

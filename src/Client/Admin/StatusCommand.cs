@@ -27,6 +27,8 @@ public static class StatusCommand
                 : tier.SizeBytes > 0 ? StatsFormatter.Size(tier.SizeBytes) : "size unknown";
             sb.AppendLine(Invariant($"  {tier.Name,-6} {tier.Health,-9} {tier.Mode,-11} {size,-30} hits {tier.BlobHits + tier.EntryHits}  misses {tier.BlobMisses + tier.EntryMisses}  errors {tier.Errors}"));
         }
+        // Builds hand their compiles to a local daemon, which stores them after the build: work still to do on this host.
+        sb.AppendLine(Invariant($"  queued {stats.Requests?.DeferredStoresQueued ?? 0} handed-over compile(s) not stored yet"));
         var recent = stats.Recent ?? new RecentActivity { WindowSeconds = 1, Requests = new RequestStats() };
         var window = Math.Max(1, recent.WindowSeconds);
         var r = recent.Requests ?? new RequestStats();
