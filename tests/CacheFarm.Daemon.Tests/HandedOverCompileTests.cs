@@ -161,6 +161,31 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         Assert.Equal(0, after.DeferredStoreFailures);
     }
 
+    // Once the build is over, the queue is stored back to back: one check of the CPU per store held the daemon to
+    // five stores a second, and a cold build's hundred compiles to the full pause.
+    [Fact]
+    public async Task With_a_core_spare_a_queue_of_handed_over_compiles_is_stored_well_within_the_pause()
+    {
+        const int compiles = 40;
+        var requests = Enumerable.Range(0, compiles).Select(i => Compile($"r{i}", ($"libr{i}.rlib", BlobData.Random(16 << 10, seed: 400 + i)))).ToList();
+        using var local = Socket.Client();
+        using (var fast = Socket.FastPath())
+        {
+            foreach (var request in requests)
+            {
+                Assert.Equal(StatusCode.OK, fast.Call(FastPathOp.StoreCompile, request, default).Status);
+            }
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await local.Admin.GetStatsAsync(default)).Requests.DeferredStoresQueued > 0)
+        {
+            Assert.True(clock.Elapsed < LongPause + TimeSpan.FromSeconds(30), "the queued compiles were never stored");
+            await Task.Delay(50);
+        }
+        Assert.True(clock.Elapsed < LongPause / 2, $"storing {compiles} compiles after the last hand-over took {clock.Elapsed}");
+        Assert.Equal(compiles * 2, (await local.Admin.GetStatsAsync(default)).Requests.EntryPuts);
+    }
+
     [Fact]
     public async Task A_lookup_of_a_queued_compile_has_it_stored_at_once_even_with_every_core_busy()
     {
