@@ -31,14 +31,6 @@ results="${RESULTS_DIR:-$root/perf/results}"
 mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 source "$root/perf/lib/cargo-timing.sh"
-# Seconds until the daemon has stored every compile the last build handed over (it stores them after cargo exits).
-stores_drained() {
-  local start end n=0
-  start=$(date +%s%N)
-  while [ $n -lt 1200 ] && ! "$cachefarm" status | grep -q '^  queued 0 '; do sleep 0.1; n=$((n + 1)); done
-  end=$(date +%s%N)
-  awk -v ns="$((end - start))" 'BEGIN { printf "%.2f", ns / 1e9 }'
-}
 fresh_cache() { rm -rf "$work/cf-host/local" "$work/cf-host/memo/manifests" "$work/cf-host/memo/inputs" "$work/cf-host/memo/files"; }
 
 for rep in $(seq 1 "$reps"); do

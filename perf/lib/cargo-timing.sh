@@ -19,3 +19,13 @@ stat_of() { awk -v label="$2" 'index($0, label) == 1 { v = substr($0, length(lab
 
 declare -A times
 add() { times[$1]="${times[$1]:-} $2"; }
+
+# Seconds until the local daemon has stored every compile handed over to it (it stores them after the build), at
+# most 120 s. Needs $cachefarm and the daemon's environment (CACHEFARM_DATA_DIR).
+stores_drained() {
+  local start end n=0
+  start=$(date +%s%N)
+  while [ $n -lt 1200 ] && ! "$cachefarm" status | grep -q '^  queued 0 '; do sleep 0.1; n=$((n + 1)); done
+  end=$(date +%s%N)
+  awk -v ns="$((end - start))" 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
