@@ -110,7 +110,9 @@ public static class CompilerArgsParser
         {
             return (null, CompileClassification.NotCompilation("syntax check only"));
         }
-        if (!compile && !assembly)
+        // A header given alone is precompiled (to a .gch or .pch) without -c, as gcc and clang take it.
+        var precompilesHeader = sources.Count == 1 && !linkerInput && sources[0].Language?.EndsWith("-header", StringComparison.Ordinal) == true;
+        if (!compile && !assembly && !precompilesHeader)
         {
             return (null, CompileClassification.NotCompilation(sources.Count + (linkerInput ? 1 : 0) == 0 && !stdin ? "no input file" : "link"));
         }

@@ -34,6 +34,10 @@ public static class TimeMacros
                 continue;
             }
             var bytes = File.ReadAllBytes(file);
+            if (IsPrecompiledHeader(bytes))
+            {
+                continue;
+            }
             if (BytePatternSearch.ContainsAny(bytes, ClockPatterns))
             {
                 return (file, usesDate);
@@ -42,6 +46,11 @@ public static class TimeMacros
         }
         return (null, usesDate);
     }
+
+    // gcc's .gch and clang's .pch hold the compiler's table of built-in macros, __TIME__ among them, whatever the
+    // header used. The clock a header used was read when it was precompiled (that compile is scanned as any other),
+    // and what it baked in is in the file's bytes, which key every compile that reads it.
+    private static bool IsPrecompiledHeader(ReadOnlySpan<byte> bytes) => bytes.StartsWith("gpch"u8) || bytes.StartsWith("CPCH"u8);
 
     /// <summary>Today as <c>__DATE__</c> sees it: the local date.</summary>
     public static string Today() => DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

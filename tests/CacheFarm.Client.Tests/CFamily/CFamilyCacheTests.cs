@@ -130,4 +130,46 @@ public sealed class CFamilyCacheTests
         (await second.UncachedAsync("gcc", [.. args, $"-ffile-prefix-map={second.Checkout}=/cachefarm/ws"])).Succeeded("uncached");
         Assert.Equal(first.Outputs()["util.o"], second.Outputs()["util.o"]);
     }
+
+    [Fact]
+    public async Task A_compile_through_a_precompiled_header_is_keyed_by_it_although_the_depfile_leaves_it_out()
+    {
+        using var dir = new TempDirectory("cf-c");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        // util.h comes first, so gcc takes build/util.h.gch (found through -I. before -I../include) in its place.
+        project.Write("src/main.c", "#include \"util.h\"\n#include <stdio.h>\nint main(void) { printf(\"%s %d\\n\", GREETING, twice(21)); return 0; }\n");
+        string[] header = ["-O1", "-x", "c-header", "../include/util.h", "-o", "util.h.gch"];
+        string[] main = ["-O1", "-H", "-Winvalid-pch", "-I.", "-I../include", "-MD", "-MF", "main.o.d", "-c", "../src/main.c", "-o", "main.o"];
+        async Task<ProcessRun> BuildAsync(Func<string[], Task<ProcessRun>> compile)
+        {
+            project.Clean();
+            (await compile(header)).Succeeded("precompiling util.h");
+            return (await compile(main)).Succeeded("compiling main.c");
+        }
+        Task<ProcessRun> Uncached(string[] args) => project.UncachedAsync("gcc", args);
+        Task<ProcessRun> Cached(string[] args) => project.CachedAsync(daemon, log, "gcc", args);
+
+        var uncached = await BuildAsync(Uncached);
+        Assert.Contains("! ./util.h.gch", uncached.Stderr, StringComparison.Ordinal);
+        var want = project.Outputs();
+        Assert.DoesNotContain("util.h", System.Text.Encoding.UTF8.GetString(want["main.o.d"]), StringComparison.Ordinal);
+
+        var cold = await BuildAsync(Cached);
+        AssertSameOutputs(want, project.Outputs(), "cold");
+        Assert.Equal(uncached.Stderr, cold.Stderr);
+        var warm = await BuildAsync(Cached);
+        AssertSameOutputs(want, project.Outputs(), "warm");
+        Assert.Equal(uncached.Stderr, warm.Stderr);
+
+        // A changed header changes only the .gch that main.c reads, never main.c nor its depfile's list.
+        project.Write("include/util.h", CProject.Util.Replace("hello", "howdy", StringComparison.Ordinal));
+        await BuildAsync(Uncached);
+        var changed = project.Outputs();
+        Assert.NotEqual(want["main.o"], changed["main.o"]);
+        await BuildAsync(Cached);
+        AssertSameOutputs(changed, project.Outputs(), "after the header changed");
+        Assert.Equal(["miss", "miss", "hit", "hit", "miss", "miss"], WrapperLogEntry.ReadAll(log).Select(e => e.Outcome));
+    }
 }

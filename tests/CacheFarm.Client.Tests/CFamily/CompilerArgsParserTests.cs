@@ -20,6 +20,8 @@ public sealed class CompilerArgsParserTests
     [InlineData("-S x.c", "x.s")]
     [InlineData("-c -ox1.o x.c", "x1.o")]
     [InlineData("-x c -c weird.txt -o w.o", "w.o")]
+    [InlineData("-x c-header util.h -o util.h.gch", "util.h.gch")]
+    [InlineData("-O2 pre.hpp -o pre.hpp.gch", "pre.hpp.gch")]
     public void The_object_is_named_as_the_compiler_names_it(string line, string objectPath)
     {
         var (args, verdict) = CompilerArgsParser.Parse(line.Split(' '));
@@ -38,6 +40,7 @@ public sealed class CompilerArgsParserTests
     [InlineData("-c prog.f90", CompileKind.NotCacheable, "unsupported language .f90")]
     [InlineData("-c conftest.c -o conftest.o", CompileKind.NotCacheable, "configure probe")]
     [InlineData("-c x.h", CompileKind.NotCacheable, "precompiled header without -o")]
+    [InlineData("x.h", CompileKind.NotCacheable, "precompiled header without -o")]
     public void Other_calls_pass_through_with_a_reason(string line, CompileKind kind, string reason)
     {
         var (args, verdict) = CompilerArgsParser.Parse(line.Split(' '));
