@@ -24,15 +24,7 @@ public sealed class DoctorCacheHealthTests(ITestOutputHelper output)
         }
         await DaemonStats.WaitUntilAsync(runner, s => DaemonStats.Tier(s, "upstream").Health != "healthy", "the upstream tier to leave healthy");
 
-        var run = await ProcessRun.RunAsync(RepoPaths.Binary("cachefarm"), ["doctor", "--json"], dir.Path, new Dictionary<string, string?>
-        {
-            ["CACHEFARM_ENDPOINT"] = $"http://127.0.0.1:{runner.Port}",
-            ["CACHEFARM_DATA_DIR"] = dir.Combine("client"),
-            ["CI"] = null,
-        });
-        output.WriteLine(run.Stdout + run.Stderr);
-        Assert.Equal(1, run.ExitCode);
-        using var document = JsonDocument.Parse(run.Stdout);
+        using var document = await DoctorAsync(dir, runner.Port);
         var cache = document.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("area").GetString() == "cache").ToList();
 
         var upstream = Assert.Single(cache, f => f.GetProperty("title").GetString()!.StartsWith("the upstream tier is ", StringComparison.Ordinal));
@@ -50,17 +42,23 @@ public sealed class DoctorCacheHealthTests(ITestOutputHelper output)
     public async Task Doctor_reports_a_daemon_that_cannot_be_reached_as_a_problem()
     {
         using var dir = new TempDirectory("cfdoc");
+        using var document = await DoctorAsync(dir, FreePort.Next());
+        var finding = Assert.Single(document.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("area").GetString() == "cache");
+        Assert.Equal("problem", finding.GetProperty("severity").GetString());
+        Assert.EndsWith("cannot be reached", finding.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    // cachefarm doctor --json against the daemon on port, outside any workspace; it must find a problem (exit 1).
+    private async Task<JsonDocument> DoctorAsync(TempDirectory dir, int port)
+    {
         var run = await ProcessRun.RunAsync(RepoPaths.Binary("cachefarm"), ["doctor", "--json"], dir.Path, new Dictionary<string, string?>
         {
-            ["CACHEFARM_ENDPOINT"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["CACHEFARM_ENDPOINT"] = $"http://127.0.0.1:{port}",
             ["CACHEFARM_DATA_DIR"] = dir.Combine("client"),
             ["CI"] = null,
         });
         output.WriteLine(run.Stdout + run.Stderr);
         Assert.Equal(1, run.ExitCode);
-        using var document = JsonDocument.Parse(run.Stdout);
-        var finding = Assert.Single(document.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("area").GetString() == "cache");
-        Assert.Equal("problem", finding.GetProperty("severity").GetString());
-        Assert.EndsWith("cannot be reached", finding.GetProperty("title").GetString(), StringComparison.Ordinal);
+        return JsonDocument.Parse(run.Stdout);
     }
 }
