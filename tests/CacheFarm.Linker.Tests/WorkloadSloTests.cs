@@ -78,6 +78,16 @@ public sealed class WorkloadSloTests(ITestOutputHelper output)
         Assert.True(Row("cached", "hit_rate").GetProperty("passed").GetBoolean());
         Assert.True(Row("release", "hit_rate").GetProperty("passed").GetBoolean());
 
+        // Every record, C compiles deep inside the CMake build of a build script included, belongs to one of slo's cargo builds.
+        using (var builds = JsonDocument.Parse((await cargo.CachefarmAsync(workspace, null, "report", "--builds", "50", "--format", "json")).Succeeded("cachefarm report --builds").Stdout))
+        {
+            // cargo clean asks rustc for its version through the wrapper: a build of probes alone.
+            var commands = builds.RootElement.GetProperty("builds").EnumerateArray().Where(b => b.GetProperty("compiles").GetInt32() > 0)
+                .Select(b => b.GetProperty("command").GetString() ?? "").ToList();
+            Assert.NotEmpty(commands);
+            Assert.All(commands, c => Assert.StartsWith("cargo build", c, StringComparison.Ordinal));
+        }
+
         var notes = result.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
         Assert.Contains(notes, n => n.StartsWith("cached: the cache was cold", StringComparison.Ordinal));
         var page = await File.ReadAllTextAsync(html);

@@ -20,8 +20,9 @@ public static partial class BuildIdentity
     // Enough bytes of a command line for MaxCommandChars characters of UTF-8.
     private const int CommandBytes = MaxCommandChars * 4;
 
-    // cargo → build script → rustc is the deepest nesting cargo itself makes; a little slack for wrappers around cargo.
-    private const int MaxAncestors = 6;
+    // A C compile in a CMake build inside a build script sits under make, make, cmake, the script and its launcher
+    // before cargo; a search that stops short gives each make its own build in the reports.
+    private const int MaxAncestors = 16;
 
     public static string HostPrefix => Environment.MachineName + "/";
 
