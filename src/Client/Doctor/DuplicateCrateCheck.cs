@@ -22,13 +22,21 @@ public static class DuplicateCrateCheck
         {
             return [new DoctorFinding("dependencies", DoctorSeverity.Advice, "cargo tree could not list duplicate crates", [tree.Stderr.Trim()])];
         }
-        var duplicates = Parse(tree.Stdout);
+        var duplicates = Distinct(Parse(tree.Stdout)).GroupBy(d => d.Name).Where(group => group.Count() > 1).ToList();
         if (duplicates.Count == 0)
         {
             return [new DoctorFinding("dependencies", DoctorSeverity.Ok, "every crate is compiled in one version", [])];
         }
-        return duplicates.GroupBy(d => d.Name).Select(group => Finding(group.Key, [.. group], context.LastBuild));
+        return duplicates.Select(group => Finding(group.Key, [.. group], context.LastBuild));
     }
+
+    /// <summary>
+    /// One entry per version: cargo tree lists a version once for each feature set it is built with (the same version
+    /// for build scripts and for the target), which is one version, not a duplicate.
+    /// </summary>
+    public static IEnumerable<DuplicateVersion> Distinct(IEnumerable<DuplicateVersion> versions) =>
+        versions.GroupBy(v => (v.Name, v.Version))
+            .Select(g => new DuplicateVersion(g.Key.Name, g.Key.Version, [.. g.SelectMany(v => v.PulledInBy).Distinct()]));
 
     /// <summary>One duplicated crate version and the packages that depend on it directly.</summary>
     public sealed record DuplicateVersion(string Name, string Version, IReadOnlyList<string> PulledInBy);

@@ -61,4 +61,22 @@ public sealed class CargoOutputTests
         Assert.Equal(("clap", "4.0.32"), (versions[1].Name, versions[1].Version));
         Assert.Equal(["dup-fixture v0.1.0", "other v1.0.0"], versions[1].PulledInBy);
     }
+
+    [Fact]
+    public void A_version_cargo_tree_lists_once_per_feature_set_is_one_version()
+    {
+        const string output = """
+            libc v0.2.139
+            └── ring v0.16.20
+
+            libc v0.2.139
+            ├── atty v0.2.14
+            └── ring v0.16.20
+
+            """;
+        var versions = DuplicateCrateCheck.Distinct(DuplicateCrateCheck.Parse(output)).ToList();
+        var libc = Assert.Single(versions);
+        Assert.Equal(("libc", "0.2.139"), (libc.Name, libc.Version));
+        Assert.Equal(["ring v0.16.20", "atty v0.2.14"], libc.PulledInBy);
+    }
 }
