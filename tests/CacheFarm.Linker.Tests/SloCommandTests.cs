@@ -9,11 +9,6 @@ namespace CacheFarm.Linker.Tests;
 /// <summary><c>cachefarm slo</c> on real cargo builds of tests/fixtures/cc-fixture (see <see cref="SloScenarioRuns"/>).</summary>
 public sealed class SloCommandTests(SloScenarioRuns runs, ITestOutputHelper output) : IClassFixture<SloScenarioRuns>
 {
-    private static readonly string[] MeasuredFigures = ["wall_seconds", "peak_memory_bytes", "binary_bytes", "link_seconds", "build_script_seconds"];
-
-    private static JsonElement Row(JsonDocument result, string scenario, string figure) =>
-        result.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("scenario").GetString() == scenario && r.GetProperty("figure").GetString() == figure);
-
     [Fact]
     public void Every_scenario_produces_every_figure()
     {
@@ -21,25 +16,25 @@ public sealed class SloCommandTests(SloScenarioRuns runs, ITestOutputHelper outp
         output.WriteLine(runs.WarmRun.Stdout);
         foreach (var scenario in SloScenario.All.Select(s => s.Name))
         {
-            foreach (var figure in MeasuredFigures)
+            foreach (var figure in SloRows.MeasuredFigures)
             {
-                var row = Row(runs.Warm, scenario, figure);
+                var row = SloRows.Row(runs.Warm, scenario, figure);
                 Assert.True(row.TryGetProperty("median", out var median), $"{scenario} {figure} has no value");
                 Assert.True(median.GetDouble() >= 0, $"{scenario} {figure} = {median}");
             }
-            Assert.True(Row(runs.Warm, scenario, "wall_seconds").GetProperty("median").GetDouble() > 0);
-            Assert.True(Row(runs.Warm, scenario, "peak_memory_bytes").GetProperty("median").GetDouble() > 10_000_000, $"{scenario}: a cargo build holds more than 10 MB");
-            Assert.True(Row(runs.Warm, scenario, "binary_bytes").GetProperty("median").GetDouble() > 100_000, $"{scenario}: the cc-fixture binary");
+            Assert.True(SloRows.Row(runs.Warm, scenario, "wall_seconds").GetProperty("median").GetDouble() > 0);
+            Assert.True(SloRows.Row(runs.Warm, scenario, "peak_memory_bytes").GetProperty("median").GetDouble() > 10_000_000, $"{scenario}: a cargo build holds more than 10 MB");
+            Assert.True(SloRows.Row(runs.Warm, scenario, "binary_bytes").GetProperty("median").GetDouble() > 100_000, $"{scenario}: the cc-fixture binary");
         }
         // The clean builds run the build script (it compiles C); only the incremental one skips it. Every build links the binary.
         foreach (var scenario in new[] { "uncached", "cached", "release" })
         {
-            Assert.True(Row(runs.Warm, scenario, "build_script_seconds").GetProperty("median").GetDouble() > 0, $"{scenario}: no build-script time");
+            Assert.True(SloRows.Row(runs.Warm, scenario, "build_script_seconds").GetProperty("median").GetDouble() > 0, $"{scenario}: no build-script time");
         }
-        Assert.True(Row(runs.Warm, "uncached", "link_seconds").GetProperty("median").GetDouble() > 0, "the uncached build's link time");
-        Assert.True(Row(runs.Warm, "cached", "wall_ratio").GetProperty("median").GetDouble() > 0);
-        Assert.True(Row(runs.Warm, "cached", "hit_rate").GetProperty("median").GetDouble() >= 0.9);
-        Assert.True(Row(runs.Warm, "release", "hit_rate").GetProperty("median").GetDouble() >= 0.9);
+        Assert.True(SloRows.Row(runs.Warm, "uncached", "link_seconds").GetProperty("median").GetDouble() > 0, "the uncached build's link time");
+        Assert.True(SloRows.Row(runs.Warm, "cached", "wall_ratio").GetProperty("median").GetDouble() > 0);
+        Assert.True(SloRows.Row(runs.Warm, "cached", "hit_rate").GetProperty("median").GetDouble() >= 0.9);
+        Assert.True(SloRows.Row(runs.Warm, "release", "hit_rate").GetProperty("median").GetDouble() >= 0.9);
     }
 
     [Fact]
@@ -47,9 +42,9 @@ public sealed class SloCommandTests(SloScenarioRuns runs, ITestOutputHelper outp
     {
         Assert.Equal(1, runs.WarmRun.ExitCode);
         Assert.False(runs.Warm.RootElement.GetProperty("passed").GetBoolean());
-        Assert.False(Row(runs.Warm, "incremental", "wall_seconds").GetProperty("passed").GetBoolean());
-        Assert.True(Row(runs.Warm, "cached", "wall_seconds").GetProperty("passed").GetBoolean());
-        Assert.True(Row(runs.Warm, "cached", "hit_rate").GetProperty("passed").GetBoolean());
+        Assert.False(SloRows.Row(runs.Warm, "incremental", "wall_seconds").GetProperty("passed").GetBoolean());
+        Assert.True(SloRows.Row(runs.Warm, "cached", "wall_seconds").GetProperty("passed").GetBoolean());
+        Assert.True(SloRows.Row(runs.Warm, "cached", "hit_rate").GetProperty("passed").GetBoolean());
 
         output.WriteLine(runs.TextRun.Stdout);
         Assert.Equal(1, runs.TextRun.ExitCode);

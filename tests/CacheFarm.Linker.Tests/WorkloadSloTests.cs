@@ -12,8 +12,6 @@ namespace CacheFarm.Linker.Tests;
 /// </summary>
 public sealed class WorkloadSloTests(ITestOutputHelper output)
 {
-    private static readonly string[] MeasuredFigures = ["wall_seconds", "peak_memory_bytes", "binary_bytes", "link_seconds", "build_script_seconds"];
-
     // Every target but the last holds when the cache works: a cached clean build well under half the uncached one,
     // all hits. The incremental wall time cannot hold.
     private const string Targets = """
@@ -47,13 +45,12 @@ public sealed class WorkloadSloTests(ITestOutputHelper output)
         output.WriteLine(run.Stdout);
         using var result = JsonDocument.Parse(run.Stdout);
         var rows = result.RootElement.GetProperty("rows").EnumerateArray().ToList();
-        JsonElement Row(string scenario, string figure) =>
-            rows.Single(r => r.GetProperty("scenario").GetString() == scenario && r.GetProperty("figure").GetString() == figure);
+        JsonElement Row(string scenario, string figure) => SloRows.Row(result, scenario, figure);
         double Median(string scenario, string figure) => Row(scenario, figure).GetProperty("median").GetDouble();
 
         foreach (var scenario in SloScenario.All.Select(s => s.Name))
         {
-            foreach (var figure in MeasuredFigures)
+            foreach (var figure in SloRows.MeasuredFigures)
             {
                 Assert.True(Row(scenario, figure).TryGetProperty("median", out var median) && median.GetDouble() >= 0, $"{scenario} {figure} has no value");
             }

@@ -31,16 +31,17 @@ public static class LinkerCheck
             var candidates = LinkerCandidates.ForAuto(available, context.Env(LinkerCandidates.FilterVariable));
             var learning = LinkerLearningStore.Read(context.DataDirectory);
             var scores = LinkerRanking.Score(learning.Samples, [.. candidates.Select(c => c.Name)]);
+            var display = candidates.ToDictionary(c => c.Name, c => c.Display);
             var measured = scores.Where(s => s.Value.Relative is not null).OrderBy(s => s.Value.Relative).ToList();
             if (measured.Count > 0)
             {
-                details.Add("measured here: " + string.Join(", ", measured.Select(s => string.Create(CultureInfo.InvariantCulture, $"{candidates.First(c => c.Name == s.Key).Display} {s.Value.Relative:0.00}x"))));
+                details.Add("measured here: " + string.Join(", ", measured.Select(s => string.Create(CultureInfo.InvariantCulture, $"{display[s.Key]} {s.Value.Relative:0.00}x"))));
             }
             var policy = LinkerPolicy.Parse(context.Env(LinkerPolicy.Variable));
             var choice = LinkerSelector.Choose(policy, available, candidates, learning);
             details.Add($"cachefarm would link with {choice.Candidate.Display} now: {choice.Reason}");
             // Only a settled measurement counts, and only a forced linker can be the wrong one: auto follows the measurements.
-            var fastest = measured.Where(s => s.Value.Settled).Select(s => candidates.First(c => c.Name == s.Key).Display).FirstOrDefault();
+            var fastest = measured.Where(s => s.Value.Settled).Select(s => display[s.Key]).FirstOrDefault();
             var slower = policy.Kind != LinkerPolicyKind.Auto && used is { } u && fastest is not null && u.Linker != fastest;
             var title = slower ? $"the last build linked with {used!.Value.Linker}, but {fastest} measured fastest here"
                 : used is { } same ? $"the last build linked with {same.Linker}" : "no link in the last build";

@@ -30,7 +30,11 @@ public sealed class RustcCall
     public string? Env(string name) => Environment.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>Where rustc writes outputs: <c>--out-dir</c>, else the working directory.</summary>
-    public string OutputDirectory => Args.OutDir is { } dir ? CheckoutRoots.Absolute(dir, WorkingDirectory) : WorkingDirectory;
+    public string OutputDirectory => OutputDirectoryOf(Args, WorkingDirectory);
+
+    /// <summary>Where rustc run with <paramref name="args"/> from <paramref name="workingDirectory"/> writes its outputs.</summary>
+    public static string OutputDirectoryOf(RustcArgs args, string workingDirectory) =>
+        args.OutDir is { } dir ? CheckoutRoots.Absolute(dir, workingDirectory) : workingDirectory;
 
     /// <summary>The file name stem of every output: crate name plus <c>-C extra-filename</c>.</summary>
     public string OutputStem => Args.OutputStem;

@@ -94,7 +94,7 @@ public static class WrapperCommand
             // dev build) still has runs that can: the run's key holds the binary's digest.
             if (exitCode == 0)
             {
-                BuildScriptLauncher.InstallAfterCompile(parsed, parsed.OutDir is { } dir ? CheckoutRoots.Absolute(dir, cwd) : cwd, Env);
+                BuildScriptLauncher.InstallAfterCompile(parsed, RustcCall.OutputDirectoryOf(parsed, cwd), Env);
             }
             return exitCode;
         }
