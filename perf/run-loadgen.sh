@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the cachefarmd-vs-redis comparison on this machine: starts a private redis-server and a
-# private cachefarmd on free loopback ports, runs cachefarm-loadgen, writes the results to
-# perf/results/ and stops both servers whatever happens (trap on EXIT).
+# private cachefarmd (gRPC plus its bulk-read listener) on free loopback ports, runs cachefarm-loadgen
+# against three targets (cachefarmd over gRPC, cachefarmd reading over the bulk listener as runners
+# do, redis), writes the results to perf/results/ and stops both servers whatever happens (trap on EXIT).
 #
 #   perf/run-loadgen.sh            foundation comparison (blob-read-1m, 8 users, 5 s warm-up,
 #                                  10 s measured, 3 alternating rounds) + every other scenario quickly
@@ -86,16 +87,18 @@ redis_pid=$!
 wait_for_line "$redis_pid" "$scratch/redis-server.log" "Ready to accept connections" 15
 
 daemon_port="$(free_port "$redis_port")"
+bulk_port="$(free_port "$redis_port" "$daemon_port")"
 mkdir -p "$scratch/data"
-"$cachefarmd" --data-dir "$scratch/data" --listen "127.0.0.1:$daemon_port" --no-socket --capacity "$capacity" \
+"$cachefarmd" --data-dir "$scratch/data" --listen "127.0.0.1:$daemon_port" --bulk-listen "127.0.0.1:$bulk_port" --no-socket --capacity "$capacity" \
   >"$scratch/cachefarmd.log" 2>&1 &
 daemon_pid=$!
 wait_for_line "$daemon_pid" "$scratch/cachefarmd.log" "cachefarmd ready" 60
-echo "redis-server pid $redis_pid on 127.0.0.1:$redis_port, cachefarmd pid $daemon_pid on 127.0.0.1:$daemon_port" >&2
+echo "redis-server pid $redis_pid on 127.0.0.1:$redis_port, cachefarmd pid $daemon_pid on 127.0.0.1:$daemon_port (bulk $bulk_port)" >&2
 
 mkdir -p "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-targets=(--target "cachefarmd=http://127.0.0.1:$daemon_port" --target "redis=127.0.0.1:$redis_port"
+targets=(--target "cachefarmd=http://127.0.0.1:$daemon_port" --target "cachefarmd-bulk=http://127.0.0.1:$daemon_port,127.0.0.1:$bulk_port"
+  --target "redis=127.0.0.1:$redis_port"
   --daemon-pid "$daemon_pid" --redis-pid "$redis_pid" --concurrency "$concurrency")
 status=0
 

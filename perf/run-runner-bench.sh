@@ -2,7 +2,8 @@
 # Ephemeral CI runner benchmark on a copy of rust-ws (tests/workloads): a shared cachefarmd filled by one runner,
 # reached across a shaped link (cachefarm-linkshaper: 1 ms each way, 1 Gbit/s), and per repetition, interleaved:
 # an uncached build; a fresh runner (empty data directory, CACHEFARM_UPSTREAM through the link); the same runner
-# daemon again for another checkout (warm local tier); a fresh runner whose upstream is down (connection refused).
+# daemon again for another checkout (warm local tier); a fresh runner reading over the shared daemon's bulk-read
+# listener (CACHEFARM_UPSTREAM_BULK, through a second shaped link); a fresh runner whose upstream is down.
 # Medians and ratios against the uncached builds of the same run. Writes perf/results/<UTC stamp>-runner.md.
 # Usage: perf/run-runner-bench.sh [--quick]     (--quick: 1 repetition; default 3, ≈10 min)
 set -euo pipefail
@@ -26,6 +27,11 @@ as_runner() (
   shift 2
   "$@"
 )
+# as_bulk_runner DATA_DIR UPSTREAM COMMAND...: as as_runner, reading over the upstream's bulk listener.
+as_bulk_runner() (
+  export CACHEFARM_UPSTREAM_BULK="127.0.0.1:$bulk_link_port"
+  as_runner "$@"
+)
 stop_runner() { env CACHEFARM_DATA_DIR="$1" "$cachefarm" --stop-server >/dev/null 2>&1 || true; }
 cleanup() {
   for dir in "$work"/runner* "$work"/fill; do [ -d "$dir" ] && stop_runner "$dir"; done
@@ -45,12 +51,17 @@ ws() { echo "$1/rust-ws"; }
 echo "== building the link shaper"
 dotnet build "$root/perf/CacheFarm.LinkShaper" -c Release -o "$work/shaper" -nologo -clp:ErrorsOnly >/dev/null
 shared_port=$(free_port); link_port=$(free_port "$shared_port"); dead_port=$(free_port "$shared_port" "$link_port")
-"$cachefarmd" --data-dir "$work/shared" --listen "127.0.0.1:$shared_port" --no-socket --capacity 2G >"$work/shared.log" 2>&1 &
+bulk_port=$(free_port "$shared_port" "$link_port" "$dead_port"); bulk_link_port=$(free_port "$shared_port" "$link_port" "$dead_port" "$bulk_port")
+"$cachefarmd" --data-dir "$work/shared" --listen "127.0.0.1:$shared_port" --bulk-listen "127.0.0.1:$bulk_port" --no-socket --capacity 2G \
+  >"$work/shared.log" 2>&1 &
 pids+=($!)
 wait_for_line "${pids[-1]}" "$work/shared.log" "cachefarmd ready" 60
 dotnet "$work/shaper/cachefarm-linkshaper.dll" "$link_port" "127.0.0.1:$shared_port" 1 1000 >"$work/link.log" 2>&1 &
 pids+=($!)
 wait_for_line "${pids[-1]}" "$work/link.log" "linkshaper ready" 30
+dotnet "$work/shaper/cachefarm-linkshaper.dll" "$bulk_link_port" "127.0.0.1:$bulk_port" 1 1000 >"$work/bulk-link.log" 2>&1 &
+pids+=($!)
+wait_for_line "${pids[-1]}" "$work/bulk-link.log" "linkshaper ready" 30
 upstream="http://127.0.0.1:$link_port"
 
 echo "== filling the shared daemon from one runner"
@@ -74,6 +85,12 @@ for rep in $(seq 1 "$reps"); do
   env CACHEFARM_DATA_DIR="$work/runner" "$cachefarm" --show-stats >"$work/local-stats.txt"
   stop_runner "$work/runner"
 
+  rm -rf "$work/runner-bulk"
+  workspace "$work/a"
+  add fresh_bulk "$(as_bulk_runner "$work/runner-bulk" "$upstream" timed_build "$(ws "$work/a")")"
+  env CACHEFARM_DATA_DIR="$work/runner-bulk" "$cachefarm" --show-stats >"$work/bulk-stats.txt"
+  stop_runner "$work/runner-bulk"
+
   rm -rf "$work/runner-dead"
   workspace "$work/a"
   add upstream_down "$(as_runner "$work/runner-dead" "http://127.0.0.1:$dead_port" timed_build "$(ws "$work/a")")"
@@ -94,7 +111,7 @@ report="$results/$stamp-runner.md"
   echo "# Ephemeral runner benchmark — rust-ws, $stamp"
   echo
   echo "$(nproc) cores, $reps repetition(s), \`cargo build\` (dev profile), CARGO_INCREMENTAL=0. The shared daemon is"
-  echo "reached through cachefarm-linkshaper (1 ms each way, 1 Gbit/s) on loopback. Seconds: median and min–max;"
+  echo "reached through cachefarm-linkshaper (1 ms each way, 1 Gbit/s) on loopback, gRPC and bulk listener alike. Seconds: median and min–max;"
   echo "ratio = median / uncached median of this run."
   echo
   echo "| build | median s | min–max s | ratio to uncached | hits (last repetition) |"
@@ -102,12 +119,14 @@ report="$results/$stamp-runner.md"
   row uncached "uncached clean build" "—"
   row fresh_runner "fresh runner: empty data directory, upstream warm" "$(hits_of "$work/fresh-stats.txt")"
   row warm_local "same runner daemon, another checkout (warm local tier)" "$(hits_of "$work/local-stats.txt")"
+  row fresh_bulk "fresh runner reading over the bulk listener, upstream warm" "$(hits_of "$work/bulk-stats.txt")"
   row upstream_down "fresh runner, upstream down" "$(hits_of "$work/dead-stats.txt")"
   echo
-  echo "Fresh runner / warm local tier: $(ratio "$(median <<<"${times[fresh_runner]}")" "$warm_local")"
+  echo "Fresh runner / warm local tier: $(ratio "$(median <<<"${times[fresh_runner]}")" "$warm_local") (gRPC reads),"
+  echo "$(ratio "$(median <<<"${times[fresh_bulk]}")" "$warm_local") (bulk reads)."
   echo
   echo "## Stats of the last repetition"
-  for f in fresh-stats local-stats dead-stats; do
+  for f in fresh-stats local-stats bulk-stats dead-stats; do
     echo; echo "### $f"; echo; echo '```'; cat "$work/$f.txt"; echo '```'
   done
 } >"$report"

@@ -110,4 +110,12 @@ public sealed class RustWsReportTests(RustWsScenario scenario, ITestOutputHelper
         Assert.True(scenario.BuildIdsBeforeRestart.Count >= 3 + RustWsScenario.TimedRounds * RustWsScenario.TimedPolicies.Length);
         Assert.Equal(scenario.BuildIdsBeforeRestart, scenario.BuildIdsAfterRestart);
     }
+
+    [Fact]
+    public async Task Slo_measures_every_scenario_of_rust_ws_from_the_warm_dev_cache_and_fails_only_the_tight_target()
+    {
+        using var temp = new TempDirectory("cf-slo-rust-ws");
+        // The dev profile is warm from the builds above; release never ran, so only it finds the cache cold.
+        await WorkloadSloCheck.RunAsync(scenario.Cargo!, temp, "rust-ws", "ws-cli", "core", ["release"], output);
+    }
 }

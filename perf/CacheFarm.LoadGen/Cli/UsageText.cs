@@ -6,9 +6,11 @@ internal static class UsageText
     public const string Value = """
         usage: cachefarm-loadgen --target KIND=ADDRESS [--target KIND=ADDRESS] [options]
 
-        targets (loopback only; give one of each kind to get cachefarmd/redis ratios):
+        targets (loopback only; with a redis target, each cachefarmd target gets its ratio to redis):
           --target cachefarmd=http://127.0.0.1:PORT   gRPC over h2c
           --target cachefarmd=unix:/path/to.sock      gRPC over a Unix socket
+          --target cachefarmd-bulk=http://127.0.0.1:PORT,127.0.0.1:BULKPORT
+                                                      reads over the daemon's bulk_listen, writes over gRPC
           --target redis=127.0.0.1:PORT               redis-server (or redis=unix:/path)
 
         what to run:

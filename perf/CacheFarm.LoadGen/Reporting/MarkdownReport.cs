@@ -42,10 +42,10 @@ internal static class MarkdownReport
             text.AppendLine(Invariant(
                 $"| {target.Target} | {m.Users} | {m.MibPerSecond:F1} | {m.OpsPerSecond:F0} | {m.P50Ms:F2} | {m.P95Ms:F2} | {m.P99Ms:F2} | {m.Errors} | {Number(m.ServerPeakRssMiB, "F0")} | {Number(m.ServerCpuMsPerMiB, "F2")} | {Number(m.ServerCpuUsPerOp, "F0")} | {Number(m.ClientCpuMsPerMiB, "F2")} |"));
         }
-        if (scenario.Ratio is { } r)
+        foreach (var (name, r) in scenario.Ratios)
         {
             text.AppendLine(Invariant(
-                $"| **cachefarmd / redis** | | **{Number(r.MibPerSecond, "F2")}** | **{Number(r.OpsPerSecond, "F2")}** | {Number(r.P50Ms, "F2")} | {Number(r.P95Ms, "F2")} | {Number(r.P99Ms, "F2")} | | | {Number(r.ServerCpuMsPerMiB, "F2")} | {Number(r.ServerCpuUsPerOp, "F2")} | |"));
+                $"| **{name} / redis** | | **{Number(r.MibPerSecond, "F2")}** | **{Number(r.OpsPerSecond, "F2")}** | {Number(r.P50Ms, "F2")} | {Number(r.P95Ms, "F2")} | {Number(r.P99Ms, "F2")} | | | {Number(r.ServerCpuMsPerMiB, "F2")} | {Number(r.ServerCpuUsPerOp, "F2")} | |"));
         }
         RenderOperations(text, scenario);
         RenderErrors(text, scenario);

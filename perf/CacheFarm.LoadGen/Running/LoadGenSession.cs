@@ -63,13 +63,15 @@ internal sealed class LoadGenSession(LoadGenOptions options)
             Median = RoundMedians.Of(rounds[t.Target]),
             Rounds = rounds[t.Target],
         })).ToList();
-        var daemon = summaries.FirstOrDefault(s => s.Kind == TargetKind.Cachefarmd).Summary?.Median;
         var redis = summaries.FirstOrDefault(s => s.Kind == TargetKind.Redis).Summary?.Median;
         return new ScenarioReport
         {
             Scenario = scenario.Name,
             Targets = summaries.Select(s => s.Summary).ToList(),
-            Ratio = daemon is not null && redis is not null ? RatioMetrics.Of(daemon, redis) : null,
+            Ratios = redis is null
+                ? []
+                : summaries.Where(s => s.Kind != TargetKind.Redis && s.Summary.Median is not null)
+                    .Select(s => new TargetRatio(s.Summary.Target, RatioMetrics.Of(s.Summary.Median!, redis))).ToList(),
         };
     }
 

@@ -11,7 +11,7 @@ internal static class ServerProcessLocator
     /// <summary>The pid, or null (with a warning) when it is not known or the process is not visible.</summary>
     public static async Task<int?> FindAsync(ICacheTarget target, LoadGenOptions options, CancellationToken cancellationToken)
     {
-        var pid = target.Spec.Kind == TargetKind.Cachefarmd
+        var pid = target.Spec.Kind != TargetKind.Redis
             ? options.DaemonPid ?? await ReadPidFileAsync(options.DaemonPidFile, cancellationToken)
             : options.RedisPid ?? await target.QueryServerPidAsync(cancellationToken);
         if (pid is null)

@@ -17,6 +17,9 @@ public sealed record DaemonSettings
     /// <summary>TCP endpoint (host:port), or null for no TCP listener.</summary>
     public string? Listen { get; init; } = $"127.0.0.1:{DefaultPort}";
 
+    /// <summary>TCP endpoint (host:port) of the bulk-read listener (<see cref="CacheFarm.Protos.Wire.BulkReadProtocol"/>), or null for none.</summary>
+    public string? BulkListen { get; init; }
+
     /// <summary>Unix socket path, or null for no socket.</summary>
     public string? Socket { get; init; }
 

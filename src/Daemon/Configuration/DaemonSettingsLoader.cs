@@ -1,3 +1,4 @@
+using CacheFarm.Protos.Wire;
 using System.Globalization;
 using System.Text.Json;
 using CacheFarm.Daemon.Storage.Local;
@@ -22,6 +23,8 @@ public static class DaemonSettingsLoader
             (s, v) => s with { Capacity = CapacitySize(v) }),
         new("listen", "CACHEFARM_LISTEN", "listen", "TCP endpoint host:port, or 'none' (default 127.0.0.1:4227)",
             (s, v) => s with { Listen = None(v) }),
+        new("bulk_listen", "CACHEFARM_BULK_LISTEN", "bulk-listen", "TCP host:port for runners' bulk reads: raw blob streams, TLS and tokens as on the main listener (default none)",
+            (s, v) => s with { BulkListen = None(v) }),
         new("socket", "CACHEFARM_SOCKET", "socket", "Unix socket path, or 'none' (default <data_dir>/cachefarmd.sock)",
             (s, v) => s with { Socket = None(v) is { } path ? Path.GetFullPath(path) : "none" }),
         new("checkpoint_interval_seconds", "CACHEFARM_CHECKPOINT_INTERVAL", "checkpoint-interval", "seconds between checkpoints (default 10)",
@@ -96,6 +99,8 @@ public static class DaemonSettingsLoader
             (s, v) => s with { S3 = s.S3 with { SecretAccessKey = None(v) } }),
         new("upstream", "CACHEFARM_UPSTREAM", "upstream", "shared cachefarmd behind the local tier: http://host:port or https://host:port (default none)",
             (s, v) => s with { Upstream = s.Upstream with { Endpoint = None(v) is { } e ? UpstreamAddress(e) : null } }),
+        new("upstream_bulk", "CACHEFARM_UPSTREAM_BULK", "upstream-bulk", "host:port of the upstream's bulk_listen: reads go there as raw streams, with the upstream's TLS and token (default none: gRPC)",
+            (s, v) => s with { Upstream = s.Upstream with { BulkEndpoint = None(v) is { } bulk ? BulkEndpointValue(bulk) : null } }),
         new("upstream_token", "CACHEFARM_UPSTREAM_TOKEN", "upstream-token", "bearer token for the upstream (default none)",
             (s, v) => s with { Upstream = s.Upstream with { Token = None(v) } }),
         new("upstream_token_file", "CACHEFARM_UPSTREAM_TOKEN_FILE", "upstream-token-file", "file holding the upstream's bearer token, instead of upstream_token (default none)",
@@ -257,6 +262,19 @@ public static class DaemonSettingsLoader
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Port > 0
             ? uri
             : throw new SettingsException($"upstream: '{value}' is not http://host:port or https://host:port");
+
+    private static string BulkEndpointValue(string value)
+    {
+        try
+        {
+            BulkReadEndpoint.Parse(value, tls: false, caFile: null, token: null);
+            return value;
+        }
+        catch (FormatException e)
+        {
+            throw new SettingsException($"upstream_bulk: {e.Message}");
+        }
+    }
 
     private static string ExistingFile(string value, string key) =>
         File.Exists(value) ? Path.GetFullPath(value) : throw new SettingsException($"{key}: no such file '{value}'");

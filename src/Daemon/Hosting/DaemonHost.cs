@@ -1,6 +1,7 @@
 using CacheFarm.Daemon.Configuration;
 using CacheFarm.Daemon.Security;
 using CacheFarm.Daemon.Services;
+using CacheFarm.Daemon.Services.BulkReads;
 using CacheFarm.Daemon.Services.FastPath;
 using CacheFarm.Daemon.Storage;
 using CacheFarm.Daemon.Storage.Builds;
@@ -94,6 +95,7 @@ internal static class DaemonHost
             sp.GetRequiredService<ILogger<WorkingSets>>(), TimeProvider.System));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkingSets>());
         builder.Services.AddSingleton<EntryReads>();
+        builder.Services.AddSingleton<BlobStreamReads>();
         builder.Services.AddSingleton<BatchBlobReads>();
         builder.Services.AddSingleton<MissingBlobs>();
         builder.Services.AddSingleton<BlobUploads>();
@@ -107,6 +109,11 @@ internal static class DaemonHost
             builder.Services.AddHostedService(sp => sp.GetRequiredService<DeferredCompileStores>());
             builder.Services.AddSingleton<FastPathCalls>();
             builder.Services.AddSingleton<FastPathDispatcher>();
+        }
+        if (settings.BulkListen is not null)
+        {
+            builder.Services.AddSingleton(new BulkReadTokens(tokens));
+            builder.Services.AddSingleton<BulkReadCalls>();
         }
         builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));
         builder.Services.AddHostedService<BuildReportFlusher>();
@@ -159,7 +166,7 @@ internal static class DaemonHost
         await Task.Run(() => app.Services.GetRequiredService<ICacheStore>()).ConfigureAwait(false);
         app.Services.GetRequiredService<CacheMetrics>();
         readiness.MarkReady();
-        Console.WriteLine($"{ReadyLine} pid={Environment.ProcessId} socket={settings.Socket ?? "none"} tcp={settings.Listen ?? "none"} data={settings.DataDirectory}");
+        Console.WriteLine($"{ReadyLine} pid={Environment.ProcessId} socket={settings.Socket ?? "none"} tcp={settings.Listen ?? "none"} data={settings.DataDirectory} bulk={settings.BulkListen ?? "none"}");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }

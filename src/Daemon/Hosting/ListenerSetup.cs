@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CacheFarm.Daemon.Configuration;
 using CacheFarm.Daemon.Security;
+using CacheFarm.Daemon.Services.BulkReads;
 using CacheFarm.Daemon.Services.FastPath;
 using CacheFarm.Protos.Wire;
 using Microsoft.AspNetCore.Connections;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CacheFarm.Daemon.Hosting;
 
-/// <summary>Kestrel endpoints (Unix socket and loopback TCP, HTTP/2 only; the fast path's socket) and the limits tuned for large blob streams.</summary>
+/// <summary>Kestrel endpoints (Unix socket and TCP, HTTP/2 only; the fast path's socket; the bulk-read listener) and the limits tuned for large blob streams.</summary>
 internal static class ListenerSetup
 {
     public static void Configure(KestrelServerOptions kestrel, DaemonSettings settings, bool fastPath)
@@ -36,6 +37,14 @@ internal static class ListenerSetup
             {
                 o.Protocols = HttpProtocols.Http2;
                 TlsSetup.Apply(o, settings);
+            });
+        }
+        if (settings.BulkListen is { } bulk)
+        {
+            kestrel.Listen(ParseEndpoint(bulk), o =>
+            {
+                TlsSetup.Apply(o, settings);
+                o.UseConnectionHandler<BulkReadConnectionHandler>();
             });
         }
         if (settings.MetricsListen is { } metrics)

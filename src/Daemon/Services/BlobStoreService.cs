@@ -7,53 +7,21 @@ using Grpc.Core;
 namespace CacheFarm.Daemon.Services;
 
 /// <summary>The <c>cachefarm.v1.BlobStore</c> service: verified, streamed blob reads and writes.</summary>
-public sealed class BlobStoreService(ICacheStore store, RequestCounters counters, CacheMetrics metrics, StreamLimits limits, BatchBlobReads batchReads, MissingBlobs missingBlobs, BlobUploads uploads) : BlobStoreServiceBase
+public sealed class BlobStoreService(BlobStreamReads streamReads, StreamLimits limits, BatchBlobReads batchReads, MissingBlobs missingBlobs, BlobUploads uploads) : BlobStoreServiceBase
 {
     public override Task<FindMissingBlobsResponse> FindMissingBlobs(FindMissingBlobsRequest request, ServerCallContext context) =>
         missingBlobs.FindAsync(RequestArguments.Namespace(request.Namespace, context), request.Digests, context.CancellationToken);
 
     public override async Task ReadBlob(ReadBlobRequest request, IServerStreamWriter<BlobChunk> responseStream, ServerCallContext context)
     {
-        var ns = RequestArguments.Namespace(request.Namespace, context);
-        var digest = RequestArguments.Digest(request.Digest);
-        if (request.Offset < 0 || request.Limit < 0)
-        {
-            throw RequestArguments.Invalid("offset and limit must not be negative");
-        }
-        if (request.Offset > digest.Size)
-        {
-            throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is past the end of a {digest.Size}-byte blob"));
-        }
-        Interlocked.Increment(ref counters[RequestCounter.BlobReads]);
-        using var reader = await store.OpenBlobAsync(ns, digest, context.CancellationToken).ConfigureAwait(false);
-        metrics.RecordLookup("blob", ns, reader is not null);
-        if (reader is null)
-        {
-            throw RequestRefusedException.BlobNotFound(digest);
-        }
-        var length = request.Limit == 0 ? digest.Size - request.Offset : Math.Min(request.Limit, digest.Size - request.Offset);
-        await using var chunks = reader.ReadAsync(request.Offset, length, context.CancellationToken).GetAsyncEnumerator(context.CancellationToken);
-        var sent = 0L;
         try
         {
-            while (await chunks.MoveNextAsync().ConfigureAwait(false))
-            {
-                var size = chunks.Current.Length;
-                await responseStream.WriteAsync(chunks.Current).ConfigureAwait(false);
-                sent += size;
-            }
+            await streamReads.StreamAsync(RequestArguments.Namespace(request.Namespace, context), request, new ResponseStreamSink(responseStream), context.CancellationToken).ConfigureAwait(false);
         }
-        catch (BlobUnavailableException e)
+        catch (BlobDataLostException e)
         {
-            // Before the first byte this is an ordinary miss; after it the client must discard what it got.
-            if (sent == 0)
-            {
-                throw RequestRefusedException.BlobNotFound(digest);
-            }
             throw new RpcException(new Status(StatusCode.DataLoss, e.Message));
         }
-        Interlocked.Increment(ref counters[RequestCounter.BlobReadHits]);
-        Interlocked.Add(ref counters[RequestCounter.BytesRead], sent);
     }
 
     public override async Task<WriteBlobResponse> WriteBlob(IAsyncStreamReader<WriteBlobFrame> requestStream, ServerCallContext context)
@@ -101,5 +69,14 @@ public sealed class BlobStoreService(ICacheStore store, RequestCounters counters
             using var frame = stream.Current;
             yield return frame.Data.Data;
         }
+    }
+
+    // gRPC's stream learns the length from the blob's digest, and its marshaller disposes each chunk once serialised.
+    private sealed class ResponseStreamSink(IServerStreamWriter<BlobChunk> stream) : IBlobStreamSink
+    {
+        public ValueTask StartAsync(long length, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public async ValueTask WriteAsync(BlobChunk chunk, CancellationToken cancellationToken) =>
+            await stream.WriteAsync(chunk).ConfigureAwait(false);
     }
 }

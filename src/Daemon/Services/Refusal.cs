@@ -14,8 +14,14 @@ public enum Refusal
     /// <summary>Something the request depends on is not there yet (an entry's outputs, the target's directory).</summary>
     Precondition,
 
+    /// <summary>A range that starts past the end of what the request names.</summary>
+    OutOfRange,
+
     /// <summary>No room: the blob is larger than the cache takes, or the disk is full.</summary>
     NoRoom,
+
+    /// <summary>The caller's token does not allow it (scope, namespace, rate).</summary>
+    Forbidden,
 
     /// <summary>The daemon is starting or stopping.</summary>
     Unavailable,
@@ -35,7 +41,9 @@ public static class RefusalStatus
         Refusal.Invalid => StatusCode.InvalidArgument,
         Refusal.NotFound => StatusCode.NotFound,
         Refusal.Precondition => StatusCode.FailedPrecondition,
+        Refusal.OutOfRange => StatusCode.OutOfRange,
         Refusal.NoRoom => StatusCode.ResourceExhausted,
+        Refusal.Forbidden => StatusCode.PermissionDenied,
         Refusal.Unavailable => StatusCode.Unavailable,
         Refusal.TimedOut => StatusCode.DeadlineExceeded,
         Refusal.Unsupported => StatusCode.Unimplemented,

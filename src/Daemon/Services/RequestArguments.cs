@@ -17,6 +17,17 @@ internal static class RequestArguments
         return ns;
     }
 
+    /// <summary>Parses the request's namespace and checks it against a connection's grant (null: the daemon has no tokens).</summary>
+    public static NamespaceId Namespace(string? name, TokenGrant? grant)
+    {
+        var ns = Namespace(name);
+        if (grant is not null && !grant.AllowsNamespace(ns.Name))
+        {
+            throw new RequestRefusedException(Refusal.Forbidden, $"token '{grant.Name}' may not use namespace '{ns.Name}'");
+        }
+        return ns;
+    }
+
     /// <summary>Parses a namespace where no token applies (the fast path, guarded by its socket's mode).</summary>
     public static NamespaceId Namespace(string? name) =>
         NamespaceId.TryParse(name, out var parsed, out var error) ? parsed : throw Invalid($"namespace: {error}");

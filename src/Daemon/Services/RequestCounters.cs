@@ -45,4 +45,5 @@ public enum RequestCounter
     DeferredStores,
     DeferredStoreFailures,
     FastPathCalls,
+    BulkReadCalls,
 }

@@ -57,6 +57,9 @@ public sealed class RustWsScenario : IAsyncLifetime
 
     public string Figures { get; private set; } = "";
 
+    /// <summary>cargo through cachefarm against the restarted daemon, whose cache holds every dev-profile compile of the workload.</summary>
+    public WrappedCargo? Cargo { get; private set; }
+
     public double Median(string policy) => MedianOf(RebuildSeconds[policy]);
 
     /// <summary>
@@ -116,7 +119,8 @@ public sealed class RustWsScenario : IAsyncLifetime
         await _daemon.StopAsync();
         await _daemon.DisposeAsync();
         _daemon = await DaemonProcess.StartAsync(_temp.Combine("daemon"));
-        BuildIdsAfterRestart.AddRange(await BuildIdsAsync(new WrappedCargo(_daemon, cargo.ClientDataDirectory), warm));
+        Cargo = new WrappedCargo(_daemon, cargo.ClientDataDirectory);
+        BuildIdsAfterRestart.AddRange(await BuildIdsAsync(Cargo, warm));
     }
 
     // Touch a core file and rebuild, each policy once per round in a shuffled order.

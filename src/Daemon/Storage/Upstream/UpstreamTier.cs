@@ -22,6 +22,8 @@ internal sealed class UpstreamTier : ICacheTier
     private readonly CallInvoker _invoker;
     private readonly EntryStore.EntryStoreClient _entries;
     private readonly UpstreamBlobBatcher _batches;
+    // Reads go here when the upstream has a bulk-read listener; writes stay on gRPC.
+    private readonly UpstreamBulkReads? _bulk;
     // Set by the first write the upstream refuses for want of permission (a read-only token): later writes are not sent.
     private volatile string? _writesRefused;
 
@@ -31,6 +33,7 @@ internal sealed class UpstreamTier : ICacheTier
         (_channel, _invoker) = UpstreamChannel.Create(options);
         _entries = new EntryStore.EntryStoreClient(_invoker);
         _batches = new UpstreamBlobBatcher(BatchReadAsync);
+        _bulk = options.BulkEndpoint is null ? null : UpstreamBulkReads.Create(options);
     }
 
     public string Name => "upstream";
@@ -44,7 +47,11 @@ internal sealed class UpstreamTier : ICacheTier
     public async ValueTask<bool> ContainsBlobAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
     {
         var request = new FindMissingBlobsRequest { Namespace = ns.Name, Digests = { digest.ToProto() } };
-        var response = await AnswerAsync(_invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        var response = await AnswerAsync(
+            _bulk is null
+                ? _invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, Options(cancellationToken), request).ResponseAsync
+                : _bulk.CallAsync(BulkReadOp.FindMissingBlobs, request, FindMissingBlobsResponse.Parser, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         return response.Missing.Count == 0;
     }
 
@@ -62,6 +69,10 @@ internal sealed class UpstreamTier : ICacheTier
                 return new HeldBlobReader(bytes);
             }
         }
+        if (_bulk is not null)
+        {
+            return await AnswerAsync(_bulk.OpenAsync(ns, digest, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
         return await UpstreamBlobReader.OpenAsync(this, ns, digest, cancellationToken).ConfigureAwait(false);
     }
 
@@ -70,7 +81,11 @@ internal sealed class UpstreamTier : ICacheTier
     {
         var request = new BatchReadBlobsRequest { Namespace = ns.Name };
         request.Digests.AddRange(digests.Select(d => d.ToProto()));
-        return AnswerAsync(_invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(CancellationToken.None), request).ResponseAsync, CancellationToken.None);
+        return AnswerAsync(
+            _bulk is null
+                ? _invoker.AsyncUnaryCall(CacheFarmMethods.BatchReadBlobs, null, Options(CancellationToken.None), request).ResponseAsync
+                : _bulk.CallAsync(BulkReadOp.BatchReadBlobs, request, BatchReadBlobsResponse.Parser, CancellationToken.None),
+            CancellationToken.None);
     }
 
     public ValueTask<IBlobWriter> BeginBlobWriteAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
@@ -95,7 +110,11 @@ internal sealed class UpstreamTier : ICacheTier
         var request = new GetEntryRequest { Namespace = ns.Name, Key = Convert.ToHexStringLower(key.Span) };
         try
         {
-            var entry = await AnswerAsync(_entries.GetEntryAsync(request, Options(cancellationToken)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            var entry = await AnswerAsync(
+                _bulk is null
+                    ? _entries.GetEntryAsync(request, Options(cancellationToken)).ResponseAsync
+                    : _bulk.CallAsync(BulkReadOp.GetEntry, request, Entry.Parser, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
             return EntryEnvelope.Wrap(entry.ToByteArray());
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
@@ -193,9 +212,12 @@ internal sealed class UpstreamTier : ICacheTier
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
-        return ValueTask.CompletedTask;
+        if (_bulk is not null)
+        {
+            await _bulk.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -10,6 +10,9 @@ public sealed record UpstreamTierOptions
     /// <summary>http:// or https:// address of the shared daemon; null means no upstream.</summary>
     public Uri? Endpoint { get; init; }
 
+    /// <summary>host:port of the upstream's bulk-read listener (its bulk_listen); null reads over gRPC. TLS, CA and token are the upstream's.</summary>
+    public string? BulkEndpoint { get; init; }
+
     /// <summary>Bearer token sent with every upstream call; with a read-only token, set <see cref="Mode"/> to read-only.</summary>
     public string? Token { get; init; }
 

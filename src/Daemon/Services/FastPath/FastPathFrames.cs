@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using CacheFarm.Protos.Wire;
+using Grpc.Core;
+
+namespace CacheFarm.Daemon.Services.FastPath;
+
+/// <summary>Answers one request frame: its op byte and its payload (valid only during the call). False closes the connection.</summary>
+internal delegate Task<bool> FastPathAnswer(byte op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+
+/// <summary>The fast path's frame layout (<see cref="FastPathProtocol"/>) and request loop, shared by the local socket and the bulk-read listener.</summary>
+internal static class FastPathFrames
+{
+    /// <summary>Reads request frames and answers each before reading the next, until the client hangs up or an answer says to close.</summary>
+    /// <exception cref="InvalidDataException">A frame is empty or larger than <paramref name="maxBytes"/>.</exception>
+    public static async Task ServeAsync(PipeReader input, int maxBytes, FastPathAnswer answer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (RequestLength(buffer, maxBytes) is not { } frameLength || buffer.Length < frameLength)
+            {
+                if (result.IsCompleted)
+                {
+                    // The client hung up, between frames or (killed) inside one.
+                    return;
+                }
+                input.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            var frame = buffer.Slice(0, frameLength);
+            // The frame's bytes stay valid until AdvanceTo, so a single-segment payload is answered without a copy.
+            var carryOn = await AnswerAsync(frame, answer, cancellationToken).ConfigureAwait(false);
+            input.AdvanceTo(frame.End);
+            if (!carryOn)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Writes an answer's header; <paramref name="bodyLength"/> bytes of body must follow.</summary>
+    public static void WriteAnswerHeader(PipeWriter output, long bodyLength, StatusCode status)
+    {
+        var header = output.GetSpan(FastPathProtocol.HeaderBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, checked((uint)(bodyLength + 1)));
+        header[FastPathProtocol.HeaderBytes - 1] = (byte)status;
+        output.Advance(FastPathProtocol.HeaderBytes);
+    }
+
+    /// <summary>Writes a whole answer and sends it.</summary>
+    public static async ValueTask WriteAnswerAsync(PipeWriter output, StatusCode status, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        WriteAnswerHeader(output, body.Length, status);
+        await output.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static long? RequestLength(ReadOnlySequence<byte> buffer, int maxBytes)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryReadLittleEndian(out int signed))
+        {
+            return null;
+        }
+        var length = (uint)signed;
+        if (length < 1 || length > maxBytes)
+        {
+            throw new InvalidDataException($"fast-path frame of {length} bytes");
+        }
+        return FastPathProtocol.HeaderBytes + length - 1;
+    }
+
+    private static async Task<bool> AnswerAsync(ReadOnlySequence<byte> frame, FastPathAnswer answer, CancellationToken cancellationToken)
+    {
+        var op = frame.Slice(FastPathProtocol.HeaderBytes - 1, 1).FirstSpan[0];
+        var payload = frame.Slice(FastPathProtocol.HeaderBytes);
+        if (payload.IsSingleSegment)
+        {
+            return await answer(op, payload.First, cancellationToken).ConfigureAwait(false);
+        }
+        var copy = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+        try
+        {
+            payload.CopyTo(copy);
+            return await answer(op, copy.AsMemory(0, (int)payload.Length), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+}
