@@ -19,6 +19,11 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly byte[] _header = new byte[FastPathProtocol.HeaderBytes];
+    // Answers are read through this buffer, so a header and a small body arrive in one receive, not two; a large
+    // read that finds it empty goes straight into the caller's memory.
+    private readonly byte[] _received = new byte[16 << 10];
+    private int _receivedStart;
+    private int _receivedEnd;
     // Bytes of the current ReadBlob answer not read yet; a connection is reusable only when this is zero.
     private long _bodyLeft;
 
@@ -50,7 +55,7 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
             var client = new BulkReadClient(socket, stream);
             if (endpoint.Token is { } token)
             {
-                await client.SendAsync(BulkReadOp.Authenticate, Encoding.UTF8.GetBytes(token), cancellationToken).ConfigureAwait(false);
+                await client.SendTokenAsync(token, cancellationToken).ConfigureAwait(false);
                 var (body, _) = await client.ReadMessageAnswerAsync(cancellationToken).ConfigureAwait(false);
                 ArrayPool<byte>.Shared.Return(body);
             }
@@ -75,7 +80,7 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
     public async Task<T> CallAsync<T>(BulkReadOp op, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
-        await SendAsync(op, request.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        await SendAsync(op, request, cancellationToken).ConfigureAwait(false);
         var (body, length) = await ReadMessageAnswerAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -91,7 +96,7 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
     /// <exception cref="RpcException">The daemon refused (NotFound for a miss).</exception>
     public async Task<long> StartReadAsync(ReadBlobRequest request, CancellationToken cancellationToken)
     {
-        await SendAsync(BulkReadOp.ReadBlob, request.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkReadOp.ReadBlob, request, cancellationToken).ConfigureAwait(false);
         var (status, length) = await ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
         if (status != StatusCode.OK)
         {
@@ -110,7 +115,7 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
             return 0;
         }
         var want = (int)Math.Min(buffer.Length, _bodyLeft);
-        var read = await _stream.ReadAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
+        var read = await ReceiveAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
             throw new IOException($"the bulk-read connection ended {_bodyLeft} bytes before the blob did");
@@ -119,21 +124,37 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
         return read;
     }
 
-    private async Task SendAsync(BulkReadOp op, byte[] payload, CancellationToken cancellationToken)
+    private async Task SendAsync(BulkReadOp op, IMessage request, CancellationToken cancellationToken)
     {
-        var frame = ArrayPool<byte>.Shared.Rent(FastPathProtocol.HeaderBytes + payload.Length);
+        var size = request.CalculateSize();
+        var frame = ArrayPool<byte>.Shared.Rent(FastPathProtocol.HeaderBytes + size);
         try
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(payload.Length + 1));
+            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(size + 1));
             frame[FastPathProtocol.HeaderBytes - 1] = (byte)op;
-            payload.CopyTo(frame.AsSpan(FastPathProtocol.HeaderBytes));
-            await _stream.WriteAsync(frame.AsMemory(0, FastPathProtocol.HeaderBytes + payload.Length), cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            request.WriteTo(frame.AsSpan(FastPathProtocol.HeaderBytes, size));
+            await SendFrameAsync(frame.AsMemory(0, FastPathProtocol.HeaderBytes + size), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(frame);
         }
+    }
+
+    private async Task SendTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var payload = Encoding.UTF8.GetBytes(token);
+        var frame = new byte[FastPathProtocol.HeaderBytes + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(payload.Length + 1));
+        frame[FastPathProtocol.HeaderBytes - 1] = (byte)BulkReadOp.Authenticate;
+        payload.CopyTo(frame.AsSpan(FastPathProtocol.HeaderBytes));
+        await SendFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _stream.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // An OK answer's body in a rented array (the caller returns it), or the refusal as an RpcException.
@@ -149,13 +170,13 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
             throw new IOException($"the bulk-read listener answered {length} bytes");
         }
         var body = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
-        await _stream.ReadExactlyAsync(body.AsMemory(0, (int)length), cancellationToken).ConfigureAwait(false);
+        await ReceiveExactlyAsync(body.AsMemory(0, (int)length), cancellationToken).ConfigureAwait(false);
         return (body, (int)length);
     }
 
     private async Task<(StatusCode Status, long BodyLength)> ReadHeaderAsync(CancellationToken cancellationToken)
     {
-        await _stream.ReadExactlyAsync(_header, cancellationToken).ConfigureAwait(false);
+        await ReceiveExactlyAsync(_header, cancellationToken).ConfigureAwait(false);
         var length = BinaryPrimitives.ReadUInt32LittleEndian(_header);
         if (length < 1)
         {
@@ -171,8 +192,39 @@ public sealed class BulkReadClient : IAsyncDisposable, IDisposable
             throw new IOException($"the bulk-read listener answered a {length}-byte refusal");
         }
         var text = new byte[length];
-        await _stream.ReadExactlyAsync(text, cancellationToken).ConfigureAwait(false);
+        await ReceiveExactlyAsync(text, cancellationToken).ConfigureAwait(false);
         return new RpcException(new Status(status, Encoding.UTF8.GetString(text)));
+    }
+
+    // Up to destination.Length bytes: buffered ones first, then from the connection; 0 at its end.
+    private async ValueTask<int> ReceiveAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (_receivedStart == _receivedEnd)
+        {
+            if (destination.Length >= _received.Length)
+            {
+                return await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+            _receivedStart = 0;
+            _receivedEnd = await _stream.ReadAsync(_received, cancellationToken).ConfigureAwait(false);
+        }
+        var count = Math.Min(destination.Length, _receivedEnd - _receivedStart);
+        _received.AsSpan(_receivedStart, count).CopyTo(destination.Span);
+        _receivedStart += count;
+        return count;
+    }
+
+    private async ValueTask ReceiveExactlyAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        while (destination.Length > 0)
+        {
+            var read = await ReceiveAsync(destination, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("the bulk-read connection closed mid-answer");
+            }
+            destination = destination[read..];
+        }
     }
 
     public async ValueTask DisposeAsync()

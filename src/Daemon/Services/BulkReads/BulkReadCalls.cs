@@ -19,7 +19,7 @@ internal sealed class BulkReadCalls(BlobStreamReads streamReads, EntryReads entr
     // Built once: naming the method per request would allocate a string on every call.
     private static readonly string[] MethodNames = Enumerable.Range(0, 256).Select(b => "BulkRead/" + (BulkReadOp)b).ToArray();
 
-    /// <summary>Answers one call; false when the connection must close (a blob broke after its header went out).</summary>
+    /// <summary>Writes the answer to one call (a blob's bytes are sent as they are read); false when the connection must close (a blob broke after its header went out).</summary>
     public async Task<bool> AnswerAsync(BulkReadOp op, ReadOnlyMemory<byte> payload, TokenGrant? grant, PipeWriter output, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
@@ -44,19 +44,18 @@ internal sealed class BulkReadCalls(BlobStreamReads streamReads, EntryReads entr
             var answer = await RunAsync(op, payload, grant, cancellationToken).ConfigureAwait(false);
             FastPathFrames.WriteAnswerHeader(output, answer.CalculateSize(), StatusCode.OK);
             answer.WriteTo(output);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestRefusedException e)
         {
             status = e.Refusal.Code();
-            await FastPathFrames.WriteAnswerAsync(output, status, Encoding.UTF8.GetBytes(e.Message), cancellationToken).ConfigureAwait(false);
+            FastPathFrames.WriteAnswer(output, status, Encoding.UTF8.GetBytes(e.Message));
             return true;
         }
         catch (InvalidProtocolBufferException e)
         {
             status = StatusCode.InvalidArgument;
-            await FastPathFrames.WriteAnswerAsync(output, status, Encoding.UTF8.GetBytes("malformed message: " + e.Message), cancellationToken).ConfigureAwait(false);
+            FastPathFrames.WriteAnswer(output, status, Encoding.UTF8.GetBytes("malformed message: " + e.Message));
             return true;
         }
         catch (BlobDataLostException)

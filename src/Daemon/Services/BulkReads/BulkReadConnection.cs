@@ -16,46 +16,44 @@ internal sealed class BulkReadConnection(IDuplexPipe transport, BulkReadCalls ca
     private TokenGrant? _grant;
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        FastPathFrames.ServeAsync(transport.Input, BulkReadProtocol.MaxRequestBytes, AnswerAsync, cancellationToken);
+        FastPathFrames.ServeAsync(transport, BulkReadProtocol.MaxRequestBytes, AnswerAsync, cancellationToken);
 
     private async Task<bool> AnswerAsync(byte op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if ((BulkReadOp)op == BulkReadOp.Authenticate)
         {
-            return await AuthenticateAsync(payload, cancellationToken).ConfigureAwait(false);
+            return Authenticate(payload);
         }
         if (tokens is not null && _grant is null)
         {
-            return await RefuseAsync(StatusCode.Unauthenticated, "a bearer token is required: authenticate the connection first", cancellationToken).ConfigureAwait(false);
+            return Refuse(StatusCode.Unauthenticated, "a bearer token is required: authenticate the connection first");
         }
         return await calls.AnswerAsync((BulkReadOp)op, payload, _grant, transport.Output, cancellationToken).ConfigureAwait(false);
     }
 
     // A refused token closes the connection: nobody gets to try tokens one after another on it.
-    private async Task<bool> AuthenticateAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private bool Authenticate(ReadOnlyMemory<byte> payload)
     {
-        if (tokens is null)
+        if (tokens is not null)
         {
-            await FastPathFrames.WriteAnswerAsync(transport.Output, StatusCode.OK, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-            return true;
+            var grant = payload.Length <= MaxTokenBytes ? tokens.Find(Encoding.UTF8.GetString(payload.Span).Trim()) : null;
+            if (grant is null)
+            {
+                return Refuse(StatusCode.Unauthenticated, "unknown token");
+            }
+            if (!grant.Allows(Scopes.Read))
+            {
+                return Refuse(StatusCode.PermissionDenied, $"token '{grant.Name}' lacks the 'read' scope");
+            }
+            _grant = grant;
         }
-        var grant = payload.Length <= MaxTokenBytes ? tokens.Find(Encoding.UTF8.GetString(payload.Span).Trim()) : null;
-        if (grant is null)
-        {
-            return await RefuseAsync(StatusCode.Unauthenticated, "unknown token", cancellationToken).ConfigureAwait(false);
-        }
-        if (!grant.Allows(Scopes.Read))
-        {
-            return await RefuseAsync(StatusCode.PermissionDenied, $"token '{grant.Name}' lacks the 'read' scope", cancellationToken).ConfigureAwait(false);
-        }
-        _grant = grant;
-        await FastPathFrames.WriteAnswerAsync(transport.Output, StatusCode.OK, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        FastPathFrames.WriteAnswer(transport.Output, StatusCode.OK, []);
         return true;
     }
 
-    private async Task<bool> RefuseAsync(StatusCode status, string message, CancellationToken cancellationToken)
+    private bool Refuse(StatusCode status, string message)
     {
-        await FastPathFrames.WriteAnswerAsync(transport.Output, status, Encoding.UTF8.GetBytes(message), cancellationToken).ConfigureAwait(false);
+        FastPathFrames.WriteAnswer(transport.Output, status, Encoding.UTF8.GetBytes(message));
         return false;
     }
 }

@@ -7,12 +7,12 @@ namespace CacheFarm.Daemon.Services.FastPath;
 internal sealed class FastPathConnection(IDuplexPipe transport, FastPathDispatcher dispatcher)
 {
     public Task RunAsync(CancellationToken cancellationToken) =>
-        FastPathFrames.ServeAsync(transport.Input, FastPathProtocol.MaxFrameBytes, AnswerAsync, cancellationToken);
+        FastPathFrames.ServeAsync(transport, FastPathProtocol.MaxFrameBytes, AnswerAsync, cancellationToken);
 
     private async Task<bool> AnswerAsync(byte op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var (status, response) = await dispatcher.DispatchAsync((FastPathOp)op, payload, cancellationToken).ConfigureAwait(false);
-        await FastPathFrames.WriteAnswerAsync(transport.Output, status, response, cancellationToken).ConfigureAwait(false);
+        FastPathFrames.WriteAnswer(transport.Output, status, response);
         return true;
     }
 }

@@ -6,38 +6,44 @@ using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services.FastPath;
 
-/// <summary>Answers one request frame: its op byte and its payload (valid only during the call). False closes the connection.</summary>
+/// <summary>Writes the answer to one request frame (its op byte and its payload, valid only during the call) into the output; the loop sends it. False closes the connection.</summary>
 internal delegate Task<bool> FastPathAnswer(byte op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
 /// <summary>The fast path's frame layout (<see cref="FastPathProtocol"/>) and request loop, shared by the local socket and the bulk-read listener.</summary>
 internal static class FastPathFrames
 {
-    /// <summary>Reads request frames and answers each before reading the next, until the client hangs up or an answer says to close.</summary>
+    /// <summary>
+    /// Reads request frames and answers them in order, until the client hangs up or an answer says to close. Every
+    /// whole frame that arrived together is answered before the answers are sent, so a client that sends several
+    /// requests at once costs one send, not one per request.
+    /// </summary>
     /// <exception cref="InvalidDataException">A frame is empty or larger than <paramref name="maxBytes"/>.</exception>
-    public static async Task ServeAsync(PipeReader input, int maxBytes, FastPathAnswer answer, CancellationToken cancellationToken)
+    public static async Task ServeAsync(IDuplexPipe transport, int maxBytes, FastPathAnswer answer, CancellationToken cancellationToken)
     {
+        var input = transport.Input;
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (RequestLength(buffer, maxBytes) is not { } frameLength || buffer.Length < frameLength)
+            var answered = false;
+            var carryOn = true;
+            while (carryOn && RequestLength(buffer, maxBytes) is { } frameLength && buffer.Length >= frameLength)
             {
-                if (result.IsCompleted)
-                {
-                    // The client hung up, between frames or (killed) inside one.
-                    return;
-                }
-                input.AdvanceTo(buffer.Start, buffer.End);
-                continue;
+                // The frame's bytes stay valid until AdvanceTo, so a single-segment payload is answered without a copy.
+                carryOn = await AnswerAsync(buffer.Slice(0, frameLength), answer, cancellationToken).ConfigureAwait(false);
+                buffer = buffer.Slice(frameLength);
+                answered = true;
             }
-            var frame = buffer.Slice(0, frameLength);
-            // The frame's bytes stay valid until AdvanceTo, so a single-segment payload is answered without a copy.
-            var carryOn = await AnswerAsync(frame, answer, cancellationToken).ConfigureAwait(false);
-            input.AdvanceTo(frame.End);
-            if (!carryOn)
+            if (answered)
             {
+                await transport.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (!carryOn || (result.IsCompleted && !answered))
+            {
+                // Closing, or the client hung up (between frames, or killed inside one).
                 return;
             }
+            input.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
@@ -50,11 +56,11 @@ internal static class FastPathFrames
         output.Advance(FastPathProtocol.HeaderBytes);
     }
 
-    /// <summary>Writes a whole answer and sends it.</summary>
-    public static async ValueTask WriteAnswerAsync(PipeWriter output, StatusCode status, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Writes a whole answer; the request loop sends it.</summary>
+    public static void WriteAnswer(PipeWriter output, StatusCode status, ReadOnlySpan<byte> body)
     {
         WriteAnswerHeader(output, body.Length, status);
-        await output.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+        output.Write(body);
     }
 
     private static long? RequestLength(ReadOnlySequence<byte> buffer, int maxBytes)
