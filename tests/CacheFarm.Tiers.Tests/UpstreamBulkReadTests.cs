@@ -61,34 +61,6 @@ public sealed class UpstreamBulkReadTests
         Assert.InRange(Handshakes(scrape) - handshakesBefore, 1, MaxConnections);
     }
 
-    [Fact]
-    public async Task A_runner_whose_bulk_upstream_is_killed_keeps_serving_locally_and_opens_its_breaker()
-    {
-        using var dir = new TempDirectory("cfbulkup");
-        var bulkPort = FreePort.Next();
-        var shared = await TieredDaemon.StartAsync(dir, "shared", null, null, "--bulk-listen", $"127.0.0.1:{bulkPort}");
-        await using var runner = await TieredDaemon.StartAsync(dir, "runner", null, null,
-            "--upstream", shared.Endpoint.Address!.ToString(), "--upstream-bulk", $"127.0.0.1:{bulkPort}", "--upstream-timeout-ms", "1000");
-        var seeded = BlobData.Random(2 << 20, seed: 40);
-        await Blobs.WriteAsync(shared, seeded);
-        Assert.Equal(seeded, await Blobs.ReadAsync(runner, ContentDigest.Of(seeded)));
-        await shared.KillAsync();
-        await shared.DisposeAsync();
-
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < 10; i++)
-        {
-            Assert.Null(await Blobs.GetEntryAsync(runner, Blobs.Key(100 + i)));
-        }
-        var output = BlobData.Random(7000, seed: 41);
-        var after = await Blobs.PutEntryAsync(runner, Blobs.Key(41), output);
-        Assert.Equal(after, await Blobs.GetEntryAsync(runner, Blobs.Key(41)));
-        Assert.Equal(output, await Blobs.ReadAsync(runner, ContentDigest.Of(output)));
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"took {started.Elapsed}");
-        var tier = await DaemonStats.TierAsync(runner, "upstream");
-        Assert.True(tier.BreakerOpens >= 1 && tier.Errors + tier.Timeouts >= 1, tier.ToString());
-    }
-
     private static double Calls(PrometheusScrape scrape, string method)
     {
         try

@@ -98,15 +98,22 @@ public sealed class UpstreamTierTests
         Assert.NotNull(await Blobs.GetEntryAsync(runner, Blobs.Key(20)));
     }
 
-    [Fact]
-    public async Task A_runner_whose_upstream_is_killed_keeps_serving_and_storing_locally_and_opens_its_breaker()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_runner_whose_upstream_is_killed_keeps_serving_and_storing_locally_and_opens_its_breaker(bool bulkReads)
     {
         using var dir = new TempDirectory("cfup");
-        var shared = await TieredDaemon.StartAsync(dir, "shared", null, null);
+        var bulk = $"127.0.0.1:{FreePort.Next()}";
+        var shared = await TieredDaemon.StartAsync(dir, "shared", null, null, bulkReads ? ["--bulk-listen", bulk] : []);
         await using var runner = await TieredDaemon.StartAsync(dir, "runner", null, null,
-            "--upstream", shared.Endpoint.Address!.ToString(), "--upstream-timeout-ms", "1000");
+            ["--upstream", shared.Endpoint.Address!.ToString(), "--upstream-timeout-ms", "1000", .. bulkReads ? new[] { "--upstream-bulk", bulk } : []]);
         var before = await Blobs.PutEntryAsync(runner, Blobs.Key(40), BlobData.Random(5000, seed: 40));
         await DaemonStats.DrainedAsync(runner);
+        // Read back through the upstream, over the bulk listener when the runner has one.
+        var seeded = BlobData.Random(2 << 20, seed: 42);
+        await Blobs.WriteAsync(shared, seeded);
+        Assert.Equal(seeded, await Blobs.ReadAsync(runner, ContentDigest.Of(seeded)));
         await shared.KillAsync();
         await shared.DisposeAsync();
 

@@ -61,14 +61,7 @@ internal sealed class CachefarmdBulkTarget : ICacheTarget
         var request = new FindMissingBlobsRequest { Namespace = _namespace };
         request.Digests.AddRange(digests.Select(d => d.ToProto()));
         var response = await CallAsync(BulkReadOp.FindMissingBlobs, request, FindMissingBlobsResponse.Parser, cancellationToken);
-        var missing = new List<ContentDigest>(response.Missing.Count);
-        foreach (var digest in response.Missing)
-        {
-            missing.Add(ContentDigest.TryParse(digest, out var parsed, out var error)
-                ? parsed
-                : throw new BlobMismatchException($"FindMissingBlobs answered a malformed digest: {error}"));
-        }
-        return missing;
+        return FindMissingAnswer.Digests(response);
     }
 
     public async Task<int> GetEntryAsync(string key, CancellationToken cancellationToken)

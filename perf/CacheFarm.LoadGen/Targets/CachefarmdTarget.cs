@@ -52,14 +52,7 @@ internal sealed class CachefarmdTarget : ICacheTarget
         request.Digests.AddRange(digests.Select(d => d.ToProto()));
         using var call = _invoker.AsyncUnaryCall(CacheFarmMethods.FindMissingBlobs, null, CallOptions(cancellationToken), request);
         var response = await call.ResponseAsync;
-        var missing = new List<ContentDigest>(response.Missing.Count);
-        foreach (var digest in response.Missing)
-        {
-            missing.Add(ContentDigest.TryParse(digest, out var parsed, out var error)
-                ? parsed
-                : throw new BlobMismatchException($"FindMissingBlobs answered a malformed digest: {error}"));
-        }
-        return missing;
+        return FindMissingAnswer.Digests(response);
     }
 
     public async Task<int> GetEntryAsync(string key, CancellationToken cancellationToken)

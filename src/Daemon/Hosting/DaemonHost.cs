@@ -102,6 +102,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton<ManifestWrites>();
         builder.Services.AddSingleton<EntryWrites>();
         builder.Services.AddSingleton<StatsSnapshot>();
+        builder.Services.AddSingleton<FrameCallAccounting>();
         if (fastPath)
         {
             builder.Services.AddSingleton<LocalFileBlobs>();

@@ -1,11 +1,8 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
-using CacheFarm.Daemon.Hosting;
 using CacheFarm.Daemon.Security;
 using CacheFarm.Daemon.Services.FastPath;
-using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;
@@ -13,8 +10,8 @@ using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services.BulkReads;
 
-/// <summary>Answers bulk-read calls through the same code as their gRPC twins, writing each answer straight into the connection's pipe; counted and timed as gRPC's are.</summary>
-internal sealed class BulkReadCalls(BlobStreamReads streamReads, EntryReads entries, MissingBlobs missingBlobs, BatchBlobReads batchReads, RequestCounters counters, CacheMetrics metrics, ReadinessGate readiness, IdleShutdown idle)
+/// <summary>Answers bulk-read calls through the same code as their gRPC twins, writing each answer straight into the connection's pipe; accounted as gRPC's are (<see cref="FrameCallAccounting"/>).</summary>
+internal sealed class BulkReadCalls(BlobStreamReads streamReads, EntryReads entries, MissingBlobs missingBlobs, BatchBlobReads batchReads, FrameCallAccounting accounting)
 {
     // Built once: naming the method per request would allocate a string on every call.
     private static readonly string[] MethodNames = Enumerable.Range(0, 256).Select(b => "BulkRead/" + (BulkReadOp)b).ToArray();
@@ -22,15 +19,11 @@ internal sealed class BulkReadCalls(BlobStreamReads streamReads, EntryReads entr
     /// <summary>Writes the answer to one call (a blob's bytes are sent as they are read); false when the connection must close (a blob broke after its header went out).</summary>
     public async Task<bool> AnswerAsync(BulkReadOp op, ReadOnlyMemory<byte> payload, TokenGrant? grant, PipeWriter output, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
-        idle.Enter();
+        var start = accounting.Begin();
         var status = StatusCode.OK;
         try
         {
-            if (!readiness.IsReady)
-            {
-                throw new RequestRefusedException(Refusal.Unavailable, $"cachefarmd is {readiness.State}");
-            }
+            accounting.EnsureReady();
             if (grant?.RateLimiter is { } limiter && !limiter.TryAcquire())
             {
                 throw new RequestRefusedException(Refusal.Forbidden, $"token '{grant.Name}' is over its request rate");
@@ -65,10 +58,7 @@ internal sealed class BulkReadCalls(BlobStreamReads streamReads, EntryReads entr
         }
         finally
         {
-            idle.Leave();
-            Interlocked.Increment(ref counters[RequestCounter.Rpcs]);
-            Interlocked.Increment(ref counters[RequestCounter.BulkReadCalls]);
-            metrics.RecordRpc(MethodNames[(byte)op], status, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            accounting.End(start, MethodNames[(byte)op], status, RequestCounter.BulkReadCalls);
         }
     }
 

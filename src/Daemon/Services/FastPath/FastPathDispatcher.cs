@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Text;
-using CacheFarm.Daemon.Hosting;
 using CacheFarm.Daemon.Storage;
-using CacheFarm.Daemon.Telemetry;
 using CacheFarm.Protos.V1;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;
@@ -10,23 +7,19 @@ using Grpc.Core;
 
 namespace CacheFarm.Daemon.Services.FastPath;
 
-/// <summary>The fast path's edge: refuses calls until the daemon is ready, turns refusals into statuses, and counts and times every call as gRPC's are.</summary>
-internal sealed class FastPathDispatcher(FastPathCalls calls, RequestCounters counters, CacheMetrics metrics, ReadinessGate readiness, IdleShutdown idle)
+/// <summary>The fast path's edge: turns refusals into statuses, with every call accounted as gRPC's are (<see cref="FrameCallAccounting"/>).</summary>
+internal sealed class FastPathDispatcher(FastPathCalls calls, FrameCallAccounting accounting)
 {
     // Built once: naming the method per request would allocate a string on every call.
     private static readonly string[] MethodNames = Enumerable.Range(0, 256).Select(b => "FastPath/" + (FastPathOp)b).ToArray();
 
     public async Task<(StatusCode Status, byte[] Body)> DispatchAsync(FastPathOp op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
-        idle.Enter();
+        var start = accounting.Begin();
         var status = StatusCode.OK;
         try
         {
-            if (!readiness.IsReady)
-            {
-                throw new RequestRefusedException(Refusal.Unavailable, $"cachefarmd is {readiness.State}");
-            }
+            accounting.EnsureReady();
             var response = await calls.RunAsync(op, payload, cancellationToken).ConfigureAwait(false);
             return (StatusCode.OK, response.ToByteArray());
         }
@@ -42,10 +35,7 @@ internal sealed class FastPathDispatcher(FastPathCalls calls, RequestCounters co
         }
         finally
         {
-            idle.Leave();
-            Interlocked.Increment(ref counters[RequestCounter.Rpcs]);
-            Interlocked.Increment(ref counters[RequestCounter.FastPathCalls]);
-            metrics.RecordRpc(MethodName(op), status, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            accounting.End(start, MethodName(op), status, RequestCounter.FastPathCalls);
         }
     }
 

@@ -24,29 +24,9 @@ internal sealed class UpstreamBulkReads(BulkReadPool pool, TimeSpan timeout) : I
         return new UpstreamBulkReads(new BulkReadPool(endpoint, MaxConnections), options.Timeout);
     }
 
-    public async Task<T> CallAsync<T>(BulkReadOp op, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
-        where T : IMessage<T>
-    {
-        using var deadline = Deadline(cancellationToken);
-        var client = await RentAsync(deadline, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var answer = await client.CallAsync(op, request, parser, deadline.Token).ConfigureAwait(false);
-            await pool.ReturnAsync(client).ConfigureAwait(false);
-            return answer;
-        }
-        catch (RpcException)
-        {
-            // A refusal is a whole answer: the connection is ready for the next call.
-            await pool.ReturnAsync(client).ConfigureAwait(false);
-            throw;
-        }
-        catch (Exception e)
-        {
-            pool.Discard(client);
-            throw TimedOutOr(e, cancellationToken);
-        }
-    }
+    public Task<T> CallAsync<T>(BulkReadOp op, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : IMessage<T> =>
+        OnConnectionAsync((client, deadline) => client.CallAsync(op, request, parser, deadline), holdsConnection: _ => false, cancellationToken);
 
     /// <summary>Starts reading a blob's range; null when the upstream does not hold the blob.</summary>
     public async Task<IBlobReader?> OpenAsync(NamespaceId ns, ContentDigest digest, CancellationToken cancellationToken)
@@ -57,19 +37,34 @@ internal sealed class UpstreamBulkReads(BulkReadPool pool, TimeSpan timeout) : I
     }
 
     /// <summary>A connection with the range's bytes on their way, or null for a miss.</summary>
-    internal async Task<BulkReadClient?> StartAsync(ReadBlobRequest request, CancellationToken cancellationToken)
+    internal Task<BulkReadClient?> StartAsync(ReadBlobRequest request, CancellationToken cancellationToken) =>
+        OnConnectionAsync<BulkReadClient?>(async (client, deadline) =>
+        {
+            try
+            {
+                await client.StartReadAsync(request, deadline).ConfigureAwait(false);
+                return client;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                return null;
+            }
+        }, holdsConnection: opened => opened is not null, cancellationToken);
+
+    // Runs a call on a pooled connection within the tier's deadline. The connection goes back to the pool unless the
+    // result holds it (a blob on its way); a refusal is a whole answer, so it goes back then too; any other failure closes it.
+    private async Task<T> OnConnectionAsync<T>(Func<BulkReadClient, CancellationToken, Task<T>> call, Func<T, bool> holdsConnection, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
         var client = await RentAsync(deadline, cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.StartReadAsync(request, deadline.Token).ConfigureAwait(false);
-            return client;
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            await pool.ReturnAsync(client).ConfigureAwait(false);
-            return null;
+            var result = await call(client, deadline.Token).ConfigureAwait(false);
+            if (!holdsConnection(result))
+            {
+                await pool.ReturnAsync(client).ConfigureAwait(false);
+            }
+            return result;
         }
         catch (RpcException)
         {
