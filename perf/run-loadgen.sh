@@ -6,10 +6,13 @@
 #
 #   perf/run-loadgen.sh            foundation comparison (blob-read-1m, 8 users, 5 s warm-up,
 #                                  10 s measured, 3 alternating rounds) + every other scenario quickly
+#                                  + upstream reads: blob-read-1m through a runner daemon whose upstream
+#                                  is the first one (bulk reads, backfill off, so every read crosses)
 #   perf/run-loadgen.sh --quick    everything in quick mode (a smoke test, ~1 minute)
 #
 # Knobs (environment): CONCURRENCY (8), WARMUP (5), DURATION (10), ROUNDS (3),
-# QUICK_WARMUP (2), QUICK_DURATION (3), QUICK_ROUNDS (1), CAPACITY (2G),
+# QUICK_WARMUP (2), QUICK_DURATION (3), QUICK_ROUNDS (1), CAPACITY (6G: three targets write about
+# 2.5 GiB, and a blob evicted before it is read back is a read error),
 # CACHEFARMD (artifacts/bin/cachefarmd), RESULTS_DIR (perf/results).
 set -euo pipefail
 
@@ -23,7 +26,7 @@ rounds="${ROUNDS:-3}"
 quick_warmup="${QUICK_WARMUP:-2}"
 quick_duration="${QUICK_DURATION:-3}"
 quick_rounds="${QUICK_ROUNDS:-1}"
-capacity="${CAPACITY:-2G}"
+capacity="${CAPACITY:-6G}"
 quick_only=false
 
 case "${1:-}" in
@@ -42,6 +45,7 @@ command -v redis-server >/dev/null || die "redis-server not found (apt-get insta
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/cachefarm-loadgen.XXXXXX")"
 redis_pid=""
 daemon_pid=""
+runner_pid=""
 loadgen_pid=""
 
 # Stops what this script started (by pid, never by name) and removes the scratch directory.
@@ -54,7 +58,7 @@ cleanup() {
     wait "$loadgen_pid" 2>/dev/null || true
   fi
   # shellcheck disable=SC2086  # empty pids vanish
-  stop_pids $daemon_pid $redis_pid
+  stop_pids $runner_pid $daemon_pid $redis_pid
   if [[ $status -ne 0 && $status -ne 130 && $status -ne 143 ]]; then
     show_logs "$scratch"
   fi
@@ -115,6 +119,23 @@ echo "quick mode: $quick_scenarios, ${quick_warmup}+${quick_duration} s, $quick_
 run_loadgen "${targets[@]}" --scenario "$quick_scenarios" --warmup "$quick_warmup" --duration "$quick_duration" \
   --rounds "$quick_rounds" --large-iterations 1 \
   --json "$results/$stamp-quick.json" --markdown "$results/$stamp-quick.md" || status=$?
+
+if [[ $quick_only == false ]]; then
+  runner_port="$(free_port "$redis_port" "$daemon_port" "$bulk_port")"
+  mkdir -p "$scratch/runner"
+  "$cachefarmd" --data-dir "$scratch/runner" --listen "127.0.0.1:$runner_port" --no-socket --capacity 512M \
+    --upstream "http://127.0.0.1:$daemon_port" --upstream-bulk "127.0.0.1:$bulk_port" --backfill false \
+    >"$scratch/cachefarmd-runner.log" 2>&1 &
+  runner_pid=$!
+  wait_for_line "$runner_pid" "$scratch/cachefarmd-runner.log" "cachefarmd ready" 60
+  # The blobs are already upstream (the foundation wrote them), so the runner's FindMissing finds them there and
+  # nothing is written: every read goes runner -> upstream over the bulk listener. Server CPU is the runner's.
+  echo "upstream reads: blob-read-1m through a runner daemon (pid $runner_pid), $concurrency users, ${warmup}+${duration} s, $rounds rounds" >&2
+  run_loadgen --target "cachefarmd=http://127.0.0.1:$runner_port" --daemon-pid "$runner_pid" \
+    --target "redis=127.0.0.1:$redis_port" --redis-pid "$redis_pid" --concurrency "$concurrency" \
+    --scenario blob-read-1m --warmup "$warmup" --duration "$duration" --rounds "$rounds" \
+    --json "$results/$stamp-upstream.json" --markdown "$results/$stamp-upstream.md" || status=$?
+fi
 
 echo "results: $results/$stamp-*.{md,json}" >&2
 exit "$status"
