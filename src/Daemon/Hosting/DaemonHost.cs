@@ -113,8 +113,10 @@ internal static class DaemonHost
         }
         if (settings.BulkListen is not null)
         {
-            builder.Services.AddSingleton(new BulkReadTokens(tokens));
             builder.Services.AddSingleton<BulkReadCalls>();
+            // Kestrel takes a registered handler; built here, it gets the token table, which DI cannot hold while it may be null.
+            builder.Services.AddSingleton(sp => new BulkReadConnectionHandler(
+                sp.GetRequiredService<BulkReadCalls>(), tokens, sp.GetRequiredService<ILogger<BulkReadConnectionHandler>>()));
         }
         builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));
         builder.Services.AddHostedService<BuildReportFlusher>();

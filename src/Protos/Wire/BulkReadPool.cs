@@ -11,11 +11,7 @@ public sealed class BulkReadPool(BulkReadEndpoint endpoint, int maxConnections) 
 {
     private readonly ConcurrentQueue<BulkReadClient> _idle = new();
     private readonly SemaphoreSlim _slots = new(maxConnections, maxConnections);
-    private long _opened;
     private volatile bool _disposed;
-
-    /// <summary>Connections opened so far (each one a TCP and, with TLS, a TLS handshake).</summary>
-    public long Opened => Interlocked.Read(ref _opened);
 
     /// <summary>An idle connection, or a new one once fewer than the maximum are out.</summary>
     public async ValueTask<BulkReadClient> RentAsync(CancellationToken cancellationToken)
@@ -28,7 +24,6 @@ public sealed class BulkReadPool(BulkReadEndpoint endpoint, int maxConnections) 
             {
                 return client;
             }
-            Interlocked.Increment(ref _opened);
             return await BulkReadClient.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         }
         catch

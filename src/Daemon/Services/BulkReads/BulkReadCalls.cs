@@ -13,8 +13,7 @@ namespace CacheFarm.Daemon.Services.BulkReads;
 /// <summary>Answers bulk-read calls through the same code as their gRPC twins, writing each answer straight into the connection's pipe; accounted as gRPC's are (<see cref="FrameCallAccounting"/>).</summary>
 internal sealed class BulkReadCalls(BlobStreamReads streamReads, EntryReads entries, MissingBlobs missingBlobs, BatchBlobReads batchReads, FrameCallAccounting accounting)
 {
-    // Built once: naming the method per request would allocate a string on every call.
-    private static readonly string[] MethodNames = Enumerable.Range(0, 256).Select(b => "BulkRead/" + (BulkReadOp)b).ToArray();
+    private static readonly string[] MethodNames = FrameCallAccounting.MethodNames<BulkReadOp>("BulkRead");
 
     /// <summary>Writes the answer to one call (a blob's bytes are sent as they are read); false when the connection must close (a blob broke after its header went out).</summary>
     public async Task<bool> AnswerAsync(BulkReadOp op, ReadOnlyMemory<byte> payload, TokenGrant? grant, PipeWriter output, CancellationToken cancellationToken)

@@ -10,8 +10,7 @@ namespace CacheFarm.Daemon.Services.FastPath;
 /// <summary>The fast path's edge: turns refusals into statuses, with every call accounted as gRPC's are (<see cref="FrameCallAccounting"/>).</summary>
 internal sealed class FastPathDispatcher(FastPathCalls calls, FrameCallAccounting accounting)
 {
-    // Built once: naming the method per request would allocate a string on every call.
-    private static readonly string[] MethodNames = Enumerable.Range(0, 256).Select(b => "FastPath/" + (FastPathOp)b).ToArray();
+    private static readonly string[] MethodNames = FrameCallAccounting.MethodNames<FastPathOp>("FastPath");
 
     public async Task<(StatusCode Status, byte[] Body)> DispatchAsync(FastPathOp op, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {

@@ -15,9 +15,6 @@ internal sealed class UpstreamBulkReads(BulkReadPool pool, TimeSpan timeout) : I
     // Each read of a streamed blob hands on up to this much at a time.
     private const int ChunkBytes = 256 << 10;
 
-    /// <summary>Connections opened so far.</summary>
-    public long ConnectionsOpened => pool.Opened;
-
     public static UpstreamBulkReads Create(UpstreamTierOptions options)
     {
         var endpoint = BulkReadEndpoint.Parse(options.BulkEndpoint!, options.Endpoint!.Scheme == Uri.UriSchemeHttps, options.CaFile, options.Token);
