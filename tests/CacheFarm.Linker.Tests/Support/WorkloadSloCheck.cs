@@ -7,8 +7,8 @@ namespace CacheFarm.Linker.Tests.Support;
 
 /// <summary>
 /// Runs <c>cachefarm slo</c> with every scenario on a copy of a workload and checks all it reports against a target
-/// file whose only unreachable target is the incremental wall time; then compares the program slo's builds left with
-/// the same program built without cachefarm.
+/// file whose only unreachable target is the incremental wall time, renders its page in headless Chromium, and compares
+/// the program slo's builds left with the same program built without cachefarm.
 /// </summary>
 public static class WorkloadSloCheck
 {
@@ -27,7 +27,8 @@ public static class WorkloadSloCheck
         """;
 
     /// <param name="coldScenarios">The scenarios that must find the cache cold (and say so) on this daemon.</param>
-    public static async Task RunAsync(WrappedCargo cargo, TempDirectory temp, string workload, string program, string? scanned, string[] coldScenarios, ITestOutputHelper output)
+    /// <returns>The workspace copy slo ran in.</returns>
+    public static async Task<string> RunAsync(WrappedCargo cargo, TempDirectory temp, string workload, string program, string? scanned, string[] coldScenarios, ITestOutputHelper output)
     {
         var workspace = await WorkspaceCopy.MakeAsync(RepoPaths.Workload(workload), temp.Combine("ws"));
         var config = temp.Combine("slo.toml");
@@ -86,6 +87,15 @@ public static class WorkloadSloCheck
         var page = await File.ReadAllTextAsync(html);
         Assert.Contains("incremental", page, StringComparison.Ordinal);
         Assert.Contains("FAIL", page, StringComparison.Ordinal);
+        using (var browser = new TempDirectory("cf-chromium"))
+        {
+            var png = await HeadlessChromium.ScreenshotAsync(html, browser.Combine("slo.png"), browser.Combine("profile"));
+            var pass = png.Count(SloHtmlReport.PassColor);
+            var fail = png.Count(SloHtmlReport.FailColor);
+            output.WriteLine($"screenshot: pass pixels {pass}, fail pixels {fail}");
+            Assert.True(pass > 100, $"{pass} pixels of the pass colour in the screenshot of {workload}'s page");
+            Assert.True(fail > 100, $"{fail} pixels of the fail colour in the screenshot of {workload}'s page");
+        }
 
         // The program slo's last dev build left (cached dependencies, the touched crate rebuilt) computes what the same
         // program built without cachefarm computes.
@@ -98,5 +108,43 @@ public static class WorkloadSloCheck
         output.WriteLine(uncached.Stdout);
         Assert.False(string.IsNullOrWhiteSpace(uncached.Stdout));
         Assert.Equal(uncached.Stdout, cached.Stdout);
+        return workspace;
+    }
+
+    /// <summary>
+    /// Runs slo again on a workspace whose every scenario the cache now holds: it builds each scenario once and nothing
+    /// more, and the whole command costs at most one uncached build plus the scenarios themselves.
+    /// </summary>
+    public static async Task RunWarmAsync(WrappedCargo cargo, string workspace, ITestOutputHelper output)
+    {
+        var before = await SloBuildIdsAsync(cargo, workspace);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = await cargo.CachefarmAsync(workspace, null, "slo", "--json");
+        clock.Stop();
+        output.WriteLine(run.Stderr);
+        Assert.Equal(0, run.ExitCode);
+        using var result = JsonDocument.Parse(run.Stdout);
+        Assert.Empty(result.RootElement.GetProperty("notes").EnumerateArray());
+        var scenarios = SloScenario.All.Select(s => s.Name).ToList();
+        var walls = scenarios.ToDictionary(s => s, s => SloRows.Row(result, s, "wall_seconds").GetProperty("median").GetDouble());
+        var budget = walls.Values.Sum() + walls["uncached"];
+        output.WriteLine($"slo took {clock.Elapsed.TotalSeconds:F1} s; scenarios {string.Join(", ", walls.Select(w => $"{w.Key} {w.Value:F1} s"))}; budget {budget:F1} s");
+        Assert.True(clock.Elapsed.TotalSeconds <= budget, $"slo took {clock.Elapsed.TotalSeconds:F1} s, more than one uncached build plus the scenarios ({budget:F1} s)");
+        Assert.Equal(1.0, SloRows.Row(result, "cached", "hit_rate").GetProperty("median").GetDouble());
+        Assert.Equal(1.0, SloRows.Row(result, "release", "hit_rate").GetProperty("median").GetDouble());
+
+        // One recorded cargo build per scenario, none of them a warm-up.
+        var added = (await SloBuildIdsAsync(cargo, workspace)).Except(before).ToList();
+        output.WriteLine($"builds: {string.Join(", ", added)}");
+        Assert.Equal(scenarios.Order(), added.Select(id => id[(id.LastIndexOf('-') + 1)..]).Order());
+    }
+
+    private static async Task<List<string>> SloBuildIdsAsync(WrappedCargo cargo, string workspace)
+    {
+        using var builds = JsonDocument.Parse((await cargo.CachefarmAsync(workspace, null, "report", "--builds", "50", "--format", "json")).Succeeded("cachefarm report --builds").Stdout);
+        return builds.RootElement.GetProperty("builds").EnumerateArray()
+            .Where(b => b.GetProperty("compiles").GetInt32() > 0)
+            .Select(b => b.GetProperty("build_id").GetString() ?? "")
+            .Where(id => id.Contains("slo-", StringComparison.Ordinal)).ToList();
     }
 }
