@@ -1,11 +1,13 @@
 using CacheFarm.Client.Tests.Support;
+using CacheFarm.TestSupport;
 
 namespace CacheFarm.Client.Tests.EndToEnd;
 
 /// <summary>
 /// The C compiles inside a build script's run (tests/fixtures/cc-fixture: cc-rs compiling two C files) go through
 /// the cache: when the script reruns for a reason that leaves the C sources alone, its compiles hit; and the
-/// script's own entry, stored from a run whose compiles hit, is still keyed by the headers they read.
+/// script's own entry, stored from a run whose compiles hit, is still keyed by the headers they read. With a daemon
+/// reached over TCP, the compiles' own connections to it do not make the script's run uncacheable.
 /// </summary>
 public sealed class BuildScriptCompileTests
 {
@@ -16,6 +18,38 @@ public sealed class BuildScriptCompileTests
     private string runTemp = Path.GetTempPath();
 
     private Dictionary<string, string?> Greeting(string text) => new() { ["FIXTURE_GREETING"] = text, ["TMPDIR"] = runTemp };
+
+    [Fact]
+    public async Task A_build_script_whose_compiles_reach_a_tcp_daemon_is_cached_and_replays_the_uncached_output()
+    {
+        Assert.True(Directory.Exists("/usr/share/cargo/registry/cc-1.0.73"), "the fixture needs Debian's cc crate: run scripts/setup.sh");
+        using var work = new TempDirectory("cf-ccfix-tcp");
+        await using var daemon = await DaemonProcess.StartAsync(work.Combine("daemon"));
+        runTemp = Directory.CreateDirectory(work.Combine("tmp")).FullName;
+        var environment = new Dictionary<string, string?>(Greeting("hello"))
+        {
+            ["CACHEFARM_ENDPOINT"] = $"http://127.0.0.1:{daemon.Port}",
+            ["CACHEFARM_DATA_DIR"] = work.Combine("client"),
+            ["CACHEFARM_SOCKET"] = null,
+            ["CACHEFARM_RECACHE"] = null,
+            ["CACHEFARM_NO_CACHE"] = null,
+            ["CACHEFARM_BUILD_ID"] = null,
+        };
+        var uncached = DirectoryCopy.Run(RepoPaths.CcFixture, work.Combine("uncached"));
+        await CargoBuild.RunAsync(uncached, null, Greeting("hello"));
+
+        var cached = DirectoryCopy.Run(RepoPaths.CcFixture, work.Combine("cached"));
+        var cold = await CargoBuild.RunAsyncWithEnvironment(cached, environment);
+        Assert.Equal(["miss"], cold.ScriptRuns.Select(r => r.Outcome));
+        Assert.Equal(["offset.c miss", "scale.c miss"], cold.CCompiles.Select(c => $"{c.Crate} {c.Outcome}").Order());
+
+        await CargoBuild.RunAsync(cached, null, null, "clean");
+        var warm = await CargoBuild.RunAsyncWithEnvironment(cached, environment);
+        Assert.Equal(["hit"], warm.ScriptRuns.Select(r => r.Outcome));
+        Assert.Empty(warm.CCompiles);
+        Assert.Equal(await RunAsync(uncached), await RunAsync(cached));
+        Assert.Equal("hello 42 42\n", await RunAsync(cached));
+    }
 
     [Fact]
     public async Task A_rerun_build_script_gets_its_c_objects_from_the_cache_and_stays_keyed_by_their_headers()
