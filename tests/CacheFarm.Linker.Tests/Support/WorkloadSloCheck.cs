@@ -7,8 +7,9 @@ namespace CacheFarm.Linker.Tests.Support;
 
 /// <summary>
 /// Runs <c>cachefarm slo</c> with every scenario on a copy of a workload and checks all it reports against a target
-/// file whose only unreachable target is the incremental wall time, renders its page in headless Chromium, and compares
-/// the program slo's builds left with the same program built without cachefarm.
+/// file whose only unreachable target is the incremental wall time, renders its page in headless Chromium, runs
+/// <c>cachefarm doctor</c> on the workload, and compares the program slo's builds left with the same program built
+/// without cachefarm.
 /// </summary>
 public static class WorkloadSloCheck
 {
@@ -95,6 +96,26 @@ public static class WorkloadSloCheck
             output.WriteLine($"screenshot: pass pixels {pass}, fail pixels {fail}");
             Assert.True(pass > 100, $"{pass} pixels of the pass colour in the screenshot of {workload}'s page");
             Assert.True(fail > 100, $"{fail} pixels of the fail colour in the screenshot of {workload}'s page");
+        }
+
+        // doctor after slo's builds: the workload's every call cacheable, one version of each crate, the linker measured and
+        // the daemon named, the profile advice given. Nothing is a problem, so it exits 0 (CI unset: on a CI run full
+        // debuginfo is one).
+        var doctor = await cargo.CachefarmAsync(workspace, new Dictionary<string, string?> { ["CI"] = null }, "doctor", "--json");
+        output.WriteLine(doctor.Stdout);
+        Assert.Equal(0, doctor.ExitCode);
+        using (var report = JsonDocument.Parse(doctor.Stdout))
+        {
+            var findings = report.RootElement.GetProperty("findings").EnumerateArray().ToList();
+            string[] Titles(string area) => [.. findings.Where(f => f.GetProperty("area").GetString() == area).Select(f => f.GetProperty("title").GetString()!)];
+            Assert.Contains(Titles("caching"), t => t.StartsWith("every call of the last build could be cached", StringComparison.Ordinal));
+            Assert.Contains("every crate is compiled in one version", Titles("dependencies"));
+            // slo's last build is a release build from the cache, which may restore its binaries rather than link them.
+            Assert.Contains(Titles("linker"), t => t.StartsWith("the last build linked with ", StringComparison.Ordinal) || t == "no link in the last build");
+            Assert.Contains(findings.Where(f => f.GetProperty("area").GetString() == "linker").SelectMany(f => f.GetProperty("details").EnumerateArray()),
+                d => d.GetString()!.StartsWith("measured here: ", StringComparison.Ordinal));
+            Assert.Contains(Titles("cache"), t => t.StartsWith("daemon ", StringComparison.Ordinal) && t.Contains(" is up", StringComparison.Ordinal));
+            Assert.Contains(Titles("profiles"), t => t.StartsWith("debuginfo in dev builds", StringComparison.Ordinal));
         }
 
         // The program slo's last dev build left (cached dependencies, the touched crate rebuilt) computes what the same
