@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CacheFarm.Client.Slo;
 using CacheFarm.TestSupport;
@@ -91,35 +92,9 @@ public static class WorkloadSloCheck
         var page = await File.ReadAllTextAsync(html);
         Assert.Contains("incremental", page, StringComparison.Ordinal);
         Assert.Contains("FAIL", page, StringComparison.Ordinal);
-        using (var browser = new TempDirectory("cf-chromium"))
-        {
-            var png = await HeadlessChromium.ScreenshotAsync(html, browser.Combine("slo.png"), browser.Combine("profile"));
-            var pass = png.Count(SloHtmlReport.PassColor);
-            var fail = png.Count(SloHtmlReport.FailColor);
-            output.WriteLine($"screenshot: pass pixels {pass}, fail pixels {fail}");
-            Assert.True(pass > 100, $"{pass} pixels of the pass colour in the screenshot of {workload}'s page");
-            Assert.True(fail > 100, $"{fail} pixels of the fail colour in the screenshot of {workload}'s page");
-        }
+        await SloPageScreenshot.AssertShowsPassAndFailAsync(html, output);
 
-        // doctor after slo's builds: the workload's every call cacheable, one version of each crate, the linker measured and
-        // the daemon named, the profile advice given. Nothing is a problem, so it exits 0 (CI unset: on a CI run full
-        // debuginfo is one).
-        var doctor = await cargo.CachefarmAsync(workspace, new Dictionary<string, string?> { ["CI"] = null }, "doctor", "--json");
-        output.WriteLine(doctor.Stdout);
-        Assert.Equal(0, doctor.ExitCode);
-        using (var report = JsonDocument.Parse(doctor.Stdout))
-        {
-            var findings = report.RootElement.GetProperty("findings").EnumerateArray().ToList();
-            string[] Titles(string area) => [.. findings.Where(f => f.GetProperty("area").GetString() == area).Select(f => f.GetProperty("title").GetString()!)];
-            Assert.Contains(Titles("caching"), t => t.StartsWith("every call of the last build could be cached", StringComparison.Ordinal));
-            Assert.Contains("every crate is compiled in one version", Titles("dependencies"));
-            // slo's last build is a release build from the cache, which may restore its binaries rather than link them.
-            Assert.Contains(Titles("linker"), t => t.StartsWith("the last build linked with ", StringComparison.Ordinal) || t == "no link in the last build");
-            Assert.Contains(findings.Where(f => f.GetProperty("area").GetString() == "linker").SelectMany(f => f.GetProperty("details").EnumerateArray()),
-                d => d.GetString()!.StartsWith("measured here: ", StringComparison.Ordinal));
-            Assert.Contains(Titles("cache"), t => t.StartsWith("daemon ", StringComparison.Ordinal) && t.Contains(" is up", StringComparison.Ordinal));
-            Assert.Contains(Titles("profiles"), t => t.StartsWith("debuginfo in dev builds", StringComparison.Ordinal));
-        }
+        await AssertDoctorFindsNothingToFixAsync(cargo, workspace, output);
 
         // The program slo's last dev build left (cached dependencies, the touched crate rebuilt) computes what the same
         // program built without cachefarm computes.
@@ -142,7 +117,7 @@ public static class WorkloadSloCheck
     public static async Task RunWarmAsync(WrappedCargo cargo, string workspace, ITestOutputHelper output)
     {
         var before = await SloBuildIdsAsync(cargo, workspace);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         var run = await cargo.CachefarmAsync(workspace, null, "slo", "--json");
         clock.Stop();
         output.WriteLine(run.Stderr);
@@ -161,6 +136,30 @@ public static class WorkloadSloCheck
         var added = (await SloBuildIdsAsync(cargo, workspace)).Except(before).ToList();
         output.WriteLine($"builds: {string.Join(", ", added)}");
         Assert.Equal(scenarios.Order(), added.Select(id => id[(id.LastIndexOf('-') + 1)..]).Order());
+    }
+
+    // doctor after slo's builds: the workload's every call cacheable, one version of each crate, the linker measured and
+    // the daemon named, the profile advice given. Nothing is a problem, so it exits 0 (CI unset: on a CI run full
+    // debuginfo is one).
+    // doctor after slo's builds: the workload's every call cacheable, one version of each crate, the linker measured and
+    // the daemon named, the profile advice given. Nothing is a problem, so it exits 0 (CI unset: on a CI run full
+    // debuginfo is one).
+    private static async Task AssertDoctorFindsNothingToFixAsync(WrappedCargo cargo, string workspace, ITestOutputHelper output)
+    {
+        var doctor = await cargo.CachefarmAsync(workspace, new Dictionary<string, string?> { ["CI"] = null }, "doctor", "--json");
+        output.WriteLine(doctor.Stdout);
+        Assert.Equal(0, doctor.ExitCode);
+        using var report = JsonDocument.Parse(doctor.Stdout);
+        var findings = report.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        string[] Titles(string area) => [.. findings.Where(f => f.GetProperty("area").GetString() == area).Select(f => f.GetProperty("title").GetString()!)];
+        Assert.Contains(Titles("caching"), t => t.StartsWith("every call of the last build could be cached", StringComparison.Ordinal));
+        Assert.Contains("every crate is compiled in one version", Titles("dependencies"));
+        // slo's last build is a release build from the cache, which may restore its binaries rather than link them.
+        Assert.Contains(Titles("linker"), t => t.StartsWith("the last build linked with ", StringComparison.Ordinal) || t == "no link in the last build");
+        Assert.Contains(findings.Where(f => f.GetProperty("area").GetString() == "linker").SelectMany(f => f.GetProperty("details").EnumerateArray()),
+            d => d.GetString()!.StartsWith("measured here: ", StringComparison.Ordinal));
+        Assert.Contains(Titles("cache"), t => t.StartsWith("daemon ", StringComparison.Ordinal) && t.Contains(" is up", StringComparison.Ordinal));
+        Assert.Contains(Titles("profiles"), t => t.StartsWith("debuginfo in dev builds", StringComparison.Ordinal));
     }
 
     private static async Task<List<string>> SloBuildIdsAsync(WrappedCargo cargo, string workspace)
