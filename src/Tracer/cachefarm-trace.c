@@ -361,22 +361,16 @@ char *secure_getenv(const char *name) { return getenv(name); }
 
 /* cachefarm's own shims reach their daemon, over TCP when CACHEFARM_ENDPOINT says so; what they fetch is keyed by the
  * files they read, which stay traced, so their connections are not the build's network use. */
-static int network_is_the_build(void)
-{
-    load_paths();
-    return !own_tool;
-}
-
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
     REAL(connect);
-    if (addr && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6) && network_is_the_build()) emit('N', "connect");
+    if (!own_tool && addr && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6)) emit('N', "connect");
     return real_connect(fd, addr, len);
 }
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res)
 {
     REAL(getaddrinfo);
-    if (network_is_the_build()) emit('N', node ? node : "getaddrinfo");
+    if (!own_tool) emit('N', node ? node : "getaddrinfo");
     return real_getaddrinfo(node, service, hints, res);
 }
 

@@ -10,4 +10,6 @@ public static class SloRows
 
     public static JsonElement Row(JsonDocument result, string scenario, string figure) =>
         result.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("scenario").GetString() == scenario && r.GetProperty("figure").GetString() == figure);
+
+    public static double Median(JsonDocument result, string scenario, string figure) => Row(result, scenario, figure).GetProperty("median").GetDouble();
 }

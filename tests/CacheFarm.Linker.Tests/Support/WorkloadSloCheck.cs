@@ -43,7 +43,7 @@ public static class WorkloadSloCheck
         using var result = JsonDocument.Parse(run.Stdout);
         var rows = result.RootElement.GetProperty("rows").EnumerateArray().ToList();
         JsonElement Row(string scenario, string figure) => SloRows.Row(result, scenario, figure);
-        double Median(string scenario, string figure) => Row(scenario, figure).GetProperty("median").GetDouble();
+        double Median(string scenario, string figure) => SloRows.Median(result, scenario, figure);
 
         foreach (var scenario in SloScenario.All.Select(s => s.Name))
         {
@@ -75,15 +75,11 @@ public static class WorkloadSloCheck
         Assert.Equal(1.0, Median("cached", "hit_rate"));
         Assert.Equal(1.0, Median("release", "hit_rate"));
 
-        // Every record, C compiles deep inside the CMake build of a build script included, belongs to one of slo's cargo builds.
-        using (var builds = JsonDocument.Parse((await cargo.CachefarmAsync(workspace, null, "report", "--builds", "50", "--format", "json")).Succeeded("cachefarm report --builds").Stdout))
-        {
-            // cargo clean asks rustc for its version through the wrapper: a build of probes alone.
-            var commands = builds.RootElement.GetProperty("builds").EnumerateArray().Where(b => b.GetProperty("compiles").GetInt32() > 0)
-                .Select(b => b.GetProperty("command").GetString() ?? "").ToList();
-            Assert.NotEmpty(commands);
-            Assert.All(commands, c => Assert.StartsWith("cargo build", c, StringComparison.Ordinal));
-        }
+        // Every record, C compiles deep inside the CMake build of a build script included, belongs to one of slo's cargo
+        // builds. (cargo clean asks rustc for its version through the wrapper: a build of probes alone, without compiles.)
+        var commands = (await RecordedBuildsAsync(cargo, workspace)).Select(b => b.Command).ToList();
+        Assert.NotEmpty(commands);
+        Assert.All(commands, c => Assert.StartsWith("cargo build", c, StringComparison.Ordinal));
 
         // A scenario that found the cache cold says so, and was measured again once warm.
         var cold = result.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!)
@@ -116,7 +112,9 @@ public static class WorkloadSloCheck
     /// </summary>
     public static async Task RunWarmAsync(WrappedCargo cargo, string workspace, ITestOutputHelper output)
     {
-        var before = await SloBuildIdsAsync(cargo, workspace);
+        async Task<List<string>> SloBuildIdsAsync() =>
+            [.. (await RecordedBuildsAsync(cargo, workspace)).Select(b => b.Id).Where(id => id.Contains("slo-", StringComparison.Ordinal))];
+        var before = await SloBuildIdsAsync();
         var clock = Stopwatch.StartNew();
         var run = await cargo.CachefarmAsync(workspace, null, "slo", "--json");
         clock.Stop();
@@ -125,22 +123,19 @@ public static class WorkloadSloCheck
         using var result = JsonDocument.Parse(run.Stdout);
         Assert.Empty(result.RootElement.GetProperty("notes").EnumerateArray());
         var scenarios = SloScenario.All.Select(s => s.Name).ToList();
-        var walls = scenarios.ToDictionary(s => s, s => SloRows.Row(result, s, "wall_seconds").GetProperty("median").GetDouble());
+        var walls = scenarios.ToDictionary(s => s, s => SloRows.Median(result, s, "wall_seconds"));
         var budget = walls.Values.Sum() + walls["uncached"];
         output.WriteLine($"slo took {clock.Elapsed.TotalSeconds:F1} s; scenarios {string.Join(", ", walls.Select(w => $"{w.Key} {w.Value:F1} s"))}; budget {budget:F1} s");
         Assert.True(clock.Elapsed.TotalSeconds <= budget, $"slo took {clock.Elapsed.TotalSeconds:F1} s, more than one uncached build plus the scenarios ({budget:F1} s)");
-        Assert.Equal(1.0, SloRows.Row(result, "cached", "hit_rate").GetProperty("median").GetDouble());
-        Assert.Equal(1.0, SloRows.Row(result, "release", "hit_rate").GetProperty("median").GetDouble());
+        Assert.Equal(1.0, SloRows.Median(result, "cached", "hit_rate"));
+        Assert.Equal(1.0, SloRows.Median(result, "release", "hit_rate"));
 
         // One recorded cargo build per scenario, none of them a warm-up.
-        var added = (await SloBuildIdsAsync(cargo, workspace)).Except(before).ToList();
+        var added = (await SloBuildIdsAsync()).Except(before).ToList();
         output.WriteLine($"builds: {string.Join(", ", added)}");
         Assert.Equal(scenarios.Order(), added.Select(id => id[(id.LastIndexOf('-') + 1)..]).Order());
     }
 
-    // doctor after slo's builds: the workload's every call cacheable, one version of each crate, the linker measured and
-    // the daemon named, the profile advice given. Nothing is a problem, so it exits 0 (CI unset: on a CI run full
-    // debuginfo is one).
     // doctor after slo's builds: the workload's every call cacheable, one version of each crate, the linker measured and
     // the daemon named, the profile advice given. Nothing is a problem, so it exits 0 (CI unset: on a CI run full
     // debuginfo is one).
@@ -162,12 +157,12 @@ public static class WorkloadSloCheck
         Assert.Contains(Titles("profiles"), t => t.StartsWith("debuginfo in dev builds", StringComparison.Ordinal));
     }
 
-    private static async Task<List<string>> SloBuildIdsAsync(WrappedCargo cargo, string workspace)
+    // The builds the daemon recorded with compiles in them, newest 50.
+    private static async Task<List<(string Id, string Command)>> RecordedBuildsAsync(WrappedCargo cargo, string workspace)
     {
         using var builds = JsonDocument.Parse((await cargo.CachefarmAsync(workspace, null, "report", "--builds", "50", "--format", "json")).Succeeded("cachefarm report --builds").Stdout);
-        return builds.RootElement.GetProperty("builds").EnumerateArray()
+        return [.. builds.RootElement.GetProperty("builds").EnumerateArray()
             .Where(b => b.GetProperty("compiles").GetInt32() > 0)
-            .Select(b => b.GetProperty("build_id").GetString() ?? "")
-            .Where(id => id.Contains("slo-", StringComparison.Ordinal)).ToList();
+            .Select(b => (b.GetProperty("build_id").GetString() ?? "", b.GetProperty("command").GetString() ?? ""))];
     }
 }
