@@ -67,7 +67,7 @@ public sealed class HandedOverCompileTests : IAsyncLifetime
         var stats = await local.Admin.GetStatsAsync(default);
         Assert.Equal(1, stats.Requests.DeferredStoreFailures);
         Assert.Equal(0, stats.Requests.EntryPuts);
-        Assert.Contains("not stored", _daemon!.Output, StringComparison.Ordinal);
+        Assert.True(await _daemon!.PrintedAsync("not stored", TimeSpan.FromSeconds(10)), _daemon.Output);
         // The wrapper has gone by then, so the daemon's count is what --show-stats reports.
         var shown = await ProcessRun.RunAsync(RepoPaths.Binary("cachefarm"), ["--show-stats"], _dir.Path, new Dictionary<string, string?> { ["CACHEFARM_ENDPOINT"] = Socket.Endpoint });
         Assert.Matches(@"Cache write errors\s+1\n", shown.Stdout);

@@ -49,6 +49,21 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Waits until the daemon has printed <paramref name="text"/>; its output reaches the test a little after the daemon acts.</summary>
+    public async Task<bool> PrintedAsync(string text, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (waited.Elapsed > timeout)
+            {
+                return false;
+            }
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+        return true;
+    }
+
     /// <summary>Starts cachefarmd and waits for its ready line; the data directory is kept across restarts.</summary>
     public static Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
         StartAsync(dataDirectory, metricsPort: null, extraArgs);
