@@ -12,10 +12,12 @@ namespace CacheFarm.Linker.Tests;
 public sealed class WorkloadSloTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Slo_measures_every_scenario_of_sys_ws_from_a_cold_cache_and_fails_only_the_tight_target()
+    public async Task Slo_measures_every_scenario_of_sys_ws_from_a_cold_cache_fails_only_the_tight_target_and_repeats_against_a_baseline()
     {
         using var temp = new TempDirectory("cf-slo-sys-ws");
         await using var daemon = await DaemonProcess.StartAsync(temp.Combine("daemon"));
-        await WorkloadSloCheck.RunAsync(new WrappedCargo(daemon, temp.Combine("client")), temp, "sys-ws", "sys-app", null, ["cached", "release"], output);
+        var cargo = new WrappedCargo(daemon, temp.Combine("client"));
+        var workspace = await WorkloadSloCheck.RunAsync(cargo, temp, "sys-ws", "sys-app", null, ["cached", "release"], output);
+        await WorkloadSloCheck.RunRepeatedAgainstBaselineAsync(cargo, temp, workspace, output);
     }
 }

@@ -136,6 +136,54 @@ public static class WorkloadSloCheck
         Assert.Equal(scenarios.Order(), added.Select(id => id[(id.LastIndexOf('-') + 1)..]).Order());
     }
 
+    /// <summary>
+    /// On a workspace the cache holds: two repetitions of the cached and release builds, saved as the baseline, report
+    /// each figure's median and range over both; a later release run measures its binaries' size change against that
+    /// baseline; <c>--history</c> lists both runs.
+    /// </summary>
+    public static async Task RunRepeatedAgainstBaselineAsync(WrappedCargo cargo, TempDirectory temp, string workspace, ITestOutputHelper output)
+    {
+        async Task<int> HistoryRunsAsync()
+        {
+            var history = (await cargo.CachefarmAsync(workspace, null, "slo", "--history")).Succeeded("cachefarm slo --history");
+            output.WriteLine(history.Stdout);
+            return history.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        }
+        var runsBefore = await HistoryRunsAsync();
+
+        var repeated = await cargo.CachefarmAsync(workspace, null, "slo", "--json", "-n", "2", "--scenarios", "cached,release", "--save-baseline");
+        output.WriteLine(repeated.Stderr);
+        Assert.Equal(0, repeated.ExitCode);
+        using (var result = JsonDocument.Parse(repeated.Stdout))
+        {
+            Assert.Equal(2, result.RootElement.GetProperty("repetitions").GetInt32());
+            foreach (var scenario in new[] { "cached", "release" })
+            {
+                foreach (var figure in SloRows.MeasuredFigures)
+                {
+                    var row = SloRows.Row(result, scenario, figure);
+                    var (min, median, max) = (row.GetProperty("min").GetDouble(), row.GetProperty("median").GetDouble(), row.GetProperty("max").GetDouble());
+                    Assert.Equal(2, row.GetProperty("count").GetInt32());
+                    Assert.True(min <= median && median <= max, $"{scenario} {figure}: median {median} outside {min}–{max}");
+                }
+            }
+        }
+
+        // The release binaries restored from the cache are the baseline's: no size change, and the target holds.
+        var config = temp.Combine("size.toml");
+        await File.WriteAllTextAsync(config, "[release]\nbinary_size_change = 0.01\n");
+        var sized = await cargo.CachefarmAsync(workspace, null, "slo", "--json", "--scenarios", "release", "--config", config);
+        output.WriteLine(sized.Stdout);
+        Assert.Equal(0, sized.ExitCode);
+        using (var result = JsonDocument.Parse(sized.Stdout))
+        {
+            var change = SloRows.Row(result, "release", "binary_size_change");
+            Assert.Equal(0.0, change.GetProperty("median").GetDouble());
+            Assert.True(change.GetProperty("passed").GetBoolean());
+        }
+        Assert.Equal(runsBefore + 2, await HistoryRunsAsync());
+    }
+
     // doctor after slo's builds: the workload's every call cacheable, one version of each crate, the linker measured and
     // the daemon named, the profile advice given. Nothing is a problem, so it exits 0 (CI unset: on a CI run full
     // debuginfo is one).
