@@ -112,12 +112,13 @@ public sealed class RustWsReportTests(RustWsScenario scenario, ITestOutputHelper
     }
 
     [Fact]
-    public async Task Slo_measures_every_scenario_of_rust_ws_and_with_a_warm_cache_runs_no_extra_pass()
+    public async Task Slo_measures_every_scenario_of_rust_ws_runs_no_extra_pass_when_warm_and_repeats_against_a_baseline()
     {
         using var temp = new TempDirectory("cf-slo-rust-ws");
         // The dev profile is warm from the builds above; release never ran, so only it finds the cache cold.
         var workspace = await WorkloadSloCheck.RunAsync(scenario.Cargo!, temp, "rust-ws", "ws-cli", "core", ["release"], output);
         // Now release is warm too.
         await WorkloadSloCheck.RunWarmAsync(scenario.Cargo!, workspace, output);
+        await WorkloadSloCheck.RunRepeatedAgainstBaselineAsync(scenario.Cargo!, temp, workspace, output);
     }
 }
