@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # C/C++ benchmark on googletest (Debian's googletest sources, a CMake C++ project, with its own and gmock's tests):
 # an uncached build, then for cachefarm, ccache 4.7 and sccache 0.4 (each as the CMake compiler launcher): cold with
-# an empty cache, warm in the same build directory after `make clean`, and warm in a fresh checkout at another path.
-# Every build runs the test suite (ctest), which must pass. ccache gets base_dir set to the scratch directory, as its
-# manual advises for hits across checkouts; sccache 0.4 has no such setting. Then the hit latency, wrapper start to
-# exit: the same 12 C++ compile commands of the warm checkout, each run once untimed and then 5 times through each
-# tool, medians, with each tool's hit and miss counts over those timed calls.
-# Writes perf/results/<UTC stamp>-cfamily.md.     Usage: perf/run-cfamily-bench.sh  (≈ 35 min on 2 cores)
+# an empty cache, then warm in the same build directory after `make clean` and warm in a fresh checkout at another path,
+# both repeated 3 times, interleaved across the tools (medians and ranges). Every build runs the test suite (ctest),
+# which must pass. ccache gets base_dir set to the scratch directory, as its manual advises for hits across checkouts;
+# sccache 0.4 has no such setting. Then the hit latency, wrapper start to exit: the same 12 C++ compile commands of
+# the first warm checkout, each run once untimed and then 5 times through each tool, medians, with each tool's hit
+# and miss counts over those timed calls.
+# Writes perf/results/<UTC stamp>-cfamily.md.     Usage: perf/run-cfamily-bench.sh  (≈ 40 min on 2 cores)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cachefarm="$root/artifacts/bin/cachefarm"
@@ -51,36 +52,42 @@ echo "== uncached"
 checkout "$work/plain"; configure "$work/plain"
 add uncached "$(timed "$work/plain")"
 
-run_tool() { # NAME LAUNCHER
-  local name=$1 launcher=$2
-  echo "== $name"
-  checkout "$work/$name-a"; configure "$work/$name-a" "$launcher"
-  local cold
+declare -A launchers=([cachefarm]="$cachefarm" [ccache]="$(command -v ccache)" [sccache]="$(command -v sccache)")
+tools=(cachefarm ccache sccache)
+warm_reps=3
+
+cold() { # NAME
+  local name=$1 cold stored=0
+  echo "== $name cold"
+  checkout "$work/$name-a"; configure "$work/$name-a" "${launchers[$name]}"
   cold=$(timed "$work/$name-a")
   add "$name cold" "$cold"
   # cachefarm's daemon stores a build's compiles after it; the warm builds stand for later builds and start once it has.
-  local stored=0
   [ "$name" = cachefarm ] && stored=$(stores_drained)
   add "$name cold_stored" "$(awk -v c="$cold" -v d="$stored" 'BEGIN { printf "%.2f", c + d }')"
+}
+warm() { # NAME REPETITION
+  local name=$1 rep=$2
+  echo "== $name warm $rep"
   cmake --build "$work/$name-a/build" --target clean >/dev/null
   add "$name warm" "$(timed "$work/$name-a")"
-  checkout "$work/elsewhere/$name/b"; configure "$work/elsewhere/$name/b" "$launcher"
-  add "$name elsewhere" "$(timed "$work/elsewhere/$name/b")"
+  checkout "$work/elsewhere/$name/$rep"; configure "$work/elsewhere/$name/$rep" "${launchers[$name]}"
+  add "$name elsewhere" "$(timed "$work/elsewhere/$name/$rep")"
 }
 
 export CACHEFARM_DATA_DIR="$work/cf" CACHEFARM_LISTEN=none
 "$cachefarm" --start-server >/dev/null
-run_tool cachefarm "$cachefarm"
-stats[cachefarm]="$("$cachefarm" --show-stats)"
-
 export CCACHE_DIR="$work/ccache" CCACHE_BASEDIR="$work" CCACHE_MAXSIZE=5G
 ccache -z >/dev/null
-run_tool ccache "$(command -v ccache)"
-stats[ccache]="$(ccache -s)"
-
 export SCCACHE_DIR="$work/scc"
 sccache --start-server >/dev/null
-run_tool sccache "$(command -v sccache)"
+for tool in "${tools[@]}"; do cold "$tool"; done
+# Each repetition starts with another tool, so none always runs first.
+for rep in $(seq 1 $warm_reps); do
+  for i in 0 1 2; do warm "${tools[$(((rep - 1 + i) % 3))]}" "$rep"; done
+done
+stats[cachefarm]="$("$cachefarm" --show-stats)"
+stats[ccache]="$(ccache -s)"
 stats[sccache]="$(sccache --show-stats)"
 
 # Hit latency: 12 C++ compiles of each tool's warm checkout, 5 runs each, interleaved by command.
@@ -88,7 +95,7 @@ python3 - "$work" >"$work/commands.txt" <<'PY'
 import json, shlex, sys
 work = sys.argv[1]
 for tool in ("cachefarm", "ccache", "sccache"):
-    entries = json.load(open(f"{work}/elsewhere/{tool}/b/build/compile_commands.json"))
+    entries = json.load(open(f"{work}/elsewhere/{tool}/1/build/compile_commands.json"))
     cxx = [e for e in entries if e["file"].endswith(".cc")][:12]
     for e in cxx:
         words = shlex.split(e["command"])
@@ -107,7 +114,7 @@ for run in 0 1 2 3 4 5; do
     zero_stats
   fi
   while read -r tool dir command; do
-    launcher="$cachefarm"; [ "$tool" = ccache ] && launcher=ccache; [ "$tool" = sccache ] && launcher=sccache
+    launcher="${launchers[$tool]}"
     dir=$(eval echo "$dir")
     start=$(date +%s%N)
     (cd "$dir" && eval "$launcher $command") >/dev/null 2>&1 || die "$tool: a warm compile failed: $command"
@@ -128,7 +135,8 @@ uncached=$(median <<<"${times[uncached]}")
   echo "# C/C++ benchmark: googletest with its tests, $stamp"
   echo
   echo "$(nproc) cores, \`cmake --build -j $jobs\` of googletest and googlemock with their tests (default build type);"
-  echo "ctest passed after every build. One build each; ratio = build time / the uncached build's."
+  echo "ctest passed after every build. Uncached and cold: one build each. Warm: $warm_reps repetitions interleaved across"
+  echo "the tools, median (range). Ratio = build time / the uncached build's."
   echo
   echo "| build | cachefarm | ccache 4.7 (base_dir set) | sccache 0.4 |"
   echo "|---|---:|---:|---:|"
@@ -138,7 +146,8 @@ uncached=$(median <<<"${times[uncached]}")
     row="| $label"
     for tool in cachefarm ccache sccache; do
       t=$(median <<<"${times[$tool $k]}")
-      row="$row | $t s ($(awk -v a="$t" -v b="$uncached" 'BEGIN { printf "%.2f", a / b }')×)"
+      spread=""; [ "$(wc -w <<<"${times[$tool $k]}")" -gt 1 ] && spread=" ($(range <<<"${times[$tool $k]}") s)"
+      row="$row | $t s ($(awk -v a="$t" -v b="$uncached" 'BEGIN { printf "%.2f", a / b }')×)$spread"
     done
     echo "$row |"
   done
