@@ -10,6 +10,9 @@ public sealed class CFamilyCall
     /// <summary>The arguments exactly as given (response files not expanded): what the compiler runs with and what is keyed.</summary>
     public required IReadOnlyList<string> Args { get; init; }
 
+    /// <summary>The arguments with response files expanded, as the command line was read.</summary>
+    public required IReadOnlyList<string> ExpandedArgs { get; init; }
+
     public required CompilerArgs Parsed { get; init; }
 
     public required IReadOnlyDictionary<string, string> Environment { get; init; }

@@ -20,9 +20,11 @@ public static class CFamilyCommand
         var cwd = Environment.CurrentDirectory;
         CompilerArgs? parsed;
         CompileClassification verdict;
+        List<string> expanded = [];
         try
         {
-            (parsed, verdict) = CompilerArgsParser.Parse(GccResponseFile.Expand(args));
+            expanded = GccResponseFile.Expand(args);
+            (parsed, verdict) = CompilerArgsParser.Parse(expanded);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -53,6 +55,7 @@ public static class CFamilyCommand
         {
             Compiler = compiler,
             Args = args,
+            ExpandedArgs = expanded,
             Parsed = parsed,
             Environment = environment,
             Roots = roots,

@@ -49,9 +49,23 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         var outerTrace = NestedTrace.Around(call.Env);
         var manifest = new InputManifest([]);
         string? missCause = null;
+        var lookupClock = Stopwatch.StartNew();
+
+        async Task<bool> TryRestoreAsync(Entry hit, string note)
+        {
+            var (restored, bytes) = await session.TryCallAsync(
+                (c, ct) => EntryRestorer.RestoreAsync(c, hit, call.Outputs.Target, call.Roots, digests, ct), settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
+            if (restored)
+            {
+                RecordedOutcome.Hit(record, hit, bytes, lookupClock.Elapsed, total.Elapsed);
+                OutputReplay.Write(hit, call.Roots, jsonEscape: false);
+                await ReportAsync(record, note, cancellationToken).ConfigureAwait(false);
+            }
+            return restored;
+        }
+
         if (!settings.Recache)
         {
-            var lookupClock = Stopwatch.StartNew();
             var lookup = await TracedEntryLookup.RunAsync(session, settings, firstLevelKey, inputs, call.Roots, Variable, needsCandidate: outerTrace is not null, cancellationToken).ConfigureAwait(false);
             var (found, hit, note) = lookup;
             manifest = found;
@@ -59,28 +73,40 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
             // The trace around is told before the outputs are written: if telling fails, the compile runs under that
             // tracer instead, which then sees everything itself.
             if (hit is not null && (outerTrace is null || (lookup.Candidate is { } candidate
-                && NestedTrace.TryReportHit(outerTrace, candidate, call.Roots, hit.Outputs.Select(o => call.Outputs.Target(o.Path)).OfType<string>()))))
+                && NestedTrace.TryReportHit(outerTrace, candidate, call.Roots, hit.Outputs.Select(o => call.Outputs.Target(o.Path)).OfType<string>())))
+                && await TryRestoreAsync(hit, note ?? "").ConfigureAwait(false))
             {
-                var (restored, bytes) = await session.TryCallAsync(
-                    (c, ct) => EntryRestorer.RestoreAsync(c, hit, call.Outputs.Target, call.Roots, digests, ct), settings.TransferTimeout, mayStartDaemon: false, cancellationToken).ConfigureAwait(false);
-                if (restored)
-                {
-                    RecordedOutcome.Hit(record, hit, bytes, lookupClock.Elapsed, total.Elapsed);
-                    OutputReplay.Write(hit, call.Roots, jsonEscape: false);
-                    await ReportAsync(record, note ?? "", cancellationToken).ConfigureAwait(false);
-                    return hit.ExitCode;
-                }
+                return hit.ExitCode;
             }
+        }
+
+        // Inputs changed from here on may have reached the outputs: the preprocessor run is part of what a store describes.
+        var runStart = FileStamp.NowNs();
+        // Preprocessor mode stays out of a build script's run: a hit there could not tell the trace around which headers it used.
+        var tempDirectory = Path.Combine(dataDirectory, "tmp");
+        var preprocessed = outerTrace is null ? PreprocessedSource.TryRun(call, remap, firstLevelKey, tempDirectory) : null;
+        var preprocessedManifest = new InputManifest([]);
+        if (preprocessed is not null && !settings.Recache)
+        {
+            var (found, hit, note) = await TracedEntryLookup.RunAsync(session, settings, preprocessed.Key, inputs, call.Roots, Variable, needsCandidate: false, cancellationToken).ConfigureAwait(false);
+            preprocessedManifest = found;
+            if (hit is not null && await TryRestoreAsync(hit, "preprocessed " + note).ConfigureAwait(false))
+            {
+                return hit.ExitCode;
+            }
+        }
+        if (!settings.Recache)
+        {
+            // The read time includes the preprocessor run, which only a lookup needs.
             record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
         }
 
-        using var tracer = ProcessTracer.TryCreate(Path.Combine(dataDirectory, "tmp"));
+        using var tracer = ProcessTracer.TryCreate(tempDirectory);
         if (tracer is null)
         {
             return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("tracer library missing"), call.Parsed.Source, call.Env, cancellationToken).ConfigureAwait(false);
         }
         var hashing = Sha256Accumulator.PreparePlatformAsync();
-        var runStart = FileStamp.NowNs();
         var clock = Stopwatch.StartNew();
         var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Compiler, [.. call.Args, .. remap], tracer.TracedEnvironment(call.Environment));
         if (outerTrace is not null)
@@ -110,7 +136,11 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         else if (request is not null)
         {
             var readOnly = ReadOnlyBuild.For(memoDirectory, session.Endpoint, session.Credentials, call.Env);
-            await RecordedStore.StoreAsync(session, settings, request, readOnly, record, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
+            // A compile that printed anything is not stored for preprocessor mode: what it printed may quote the source's layout.
+            StoreRequest[] requests = preprocessed is not null && result.Stdout.Length == 0 && result.Stderr.Length == 0
+                ? [request, preprocessed.Request(request, preprocessedManifest, call.Roots)]
+                : [request];
+            await RecordedStore.StoreAsync(session, settings, requests, readOnly, record, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
             RecordedOutcome.StoredMiss(record, session);
             detail = missCause is null ? request.EntryKey : request.EntryKey + " " + missCause;
         }

@@ -9,19 +9,29 @@ namespace CacheFarm.Client.CachedCommands;
 /// </summary>
 public static class RecordedStore
 {
+    public static Task StoreAsync(
+        DaemonSession session, WrapperSettings settings, StoreRequest request, ReadOnlyBuild readOnly, CompileRecord record, bool mayStartDaemon, CancellationToken cancellationToken) =>
+        StoreAsync(session, settings, [request], readOnly, record, mayStartDaemon, cancellationToken);
+
+    /// <summary>Stores each request in turn (one compile's entry under several keys), stopping at the first that fails.</summary>
     public static async Task StoreAsync(
-        DaemonSession session, WrapperSettings settings, StoreRequest request, ReadOnlyBuild readOnly, CompileRecord record, bool mayStartDaemon, CancellationToken cancellationToken)
+        DaemonSession session, WrapperSettings settings, IReadOnlyList<StoreRequest> requests, ReadOnlyBuild readOnly, CompileRecord record, bool mayStartDaemon, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         record.ReadOnly = readOnly.IsActive;
         // cachefarm doctor names the file that ties the entry to this directory.
-        record.PathKeyedOutput = request.Candidate.PathDependent ? request.Outputs.FirstOrDefault(o => o.EmbedsRoot)?.RelativePath ?? "" : "";
-        if (!record.ReadOnly)
+        var first = requests[0];
+        record.PathKeyedOutput = first.Candidate.PathDependent ? first.Outputs.FirstOrDefault(o => o.EmbedsRoot)?.RelativePath ?? "" : "";
+        foreach (var request in requests)
         {
+            if (record.ReadOnly || record.CacheWriteFailed)
+            {
+                break;
+            }
             var (stored, bytes) = await session.TryCallAsync(
                 (c, ct) => EntryStorer.StoreAsync(c, request, ct), settings.TransferTimeout, mayStartDaemon, cancellationToken).ConfigureAwait(false);
             record.CacheWriteFailed = !stored;
-            record.BytesWritten = bytes;
+            record.BytesWritten += bytes;
             if (!stored && session.FailureStatus == Grpc.Core.StatusCode.PermissionDenied)
             {
                 readOnly.Activate();

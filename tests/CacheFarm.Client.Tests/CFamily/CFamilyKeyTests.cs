@@ -4,27 +4,31 @@ namespace CacheFarm.Client.Tests.CFamily;
 
 /// <summary>
 /// One input of a C compile changed at a time, and the cached result checked against the compiler's own: an edited
-/// header, a header that appears earlier on the include path, a variable the compiler reads, the clock macros.
+/// header, a header that appears earlier on the include path, a variable the compiler reads, the clock macros, and a
+/// header edit that leaves the preprocessed text as it was (preprocessor mode).
 /// </summary>
 public sealed class CFamilyKeyTests
 {
-    private static async Task<List<string>> CompileAllAsync(CProject project, WrapperDaemon daemon, string log, IReadOnlyDictionary<string, string?>? env = null)
+    private static async Task<List<string>> CompileAllAsync(CProject project, WrapperDaemon daemon, string log, IReadOnlyDictionary<string, string?>? env = null, params string[] extra) =>
+        [.. (await CompileAllLoggedAsync(project, daemon, log, env, extra)).Select(e => $"{e.Crate} {e.Outcome}")];
+
+    private static async Task<List<WrapperLogEntry>> CompileAllLoggedAsync(CProject project, WrapperDaemon daemon, string log, IReadOnlyDictionary<string, string?>? env, string[] extra)
     {
         var before = WrapperLogEntry.ReadAll(log).Count;
         foreach (var source in CProject.Sources)
         {
-            (await project.CachedAsync(daemon, log, "gcc", CProject.CompileArgs(source), env)).Succeeded("compiling " + source);
+            (await project.CachedAsync(daemon, log, "gcc", CProject.CompileArgs(source, extra), env)).Succeeded("compiling " + source);
         }
-        return [.. WrapperLogEntry.ReadAll(log).Skip(before).Select(e => $"{e.Crate} {e.Outcome}")];
+        return [.. WrapperLogEntry.ReadAll(log).Skip(before)];
     }
 
-    private static async Task AssertSameAsUncachedAsync(CProject project, IReadOnlyDictionary<string, string?>? env = null)
+    private static async Task AssertSameAsUncachedAsync(CProject project, IReadOnlyDictionary<string, string?>? env = null, params string[] extra)
     {
         var cached = project.Outputs();
         project.Clean();
         foreach (var source in CProject.Sources)
         {
-            (await project.UncachedAsync("gcc", CProject.CompileArgs(source), env)).Succeeded("uncached " + source);
+            (await project.UncachedAsync("gcc", CProject.CompileArgs(source, extra), env)).Succeeded("uncached " + source);
         }
         foreach (var (name, bytes) in project.Outputs())
         {
@@ -137,5 +141,56 @@ public sealed class CFamilyKeyTests
         project.Clean();
         Assert.Equal(["main.c miss", "util.c miss", "other.c hit"], await CompileAllAsync(project, daemon, log));
         await AssertSameAsUncachedAsync(project);
+    }
+
+    // util.h with a comment on a line that had none: the preprocessed text of every source including it is unchanged.
+    private static readonly string CommentedUtil = CProject.Util.Replace("int twice(int x);", "int twice(int x); /* doubles x */", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_header_comment_edit_hits_in_preprocessor_mode_and_gives_the_uncached_objects()
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        // Without warnings (-w): some read comments or macro origins, which the text does not keep.
+        await CompileAllAsync(project, daemon, log, null, "-w");
+
+        project.Write("include/util.h", CommentedUtil);
+        project.Clean();
+        var entries = await CompileAllLoggedAsync(project, daemon, log, null, ["-w"]);
+        Assert.Equal(["main.c hit", "util.c hit", "other.c hit"], entries.Select(e => $"{e.Crate} {e.Outcome}"));
+        // util.h changed, so the traced candidates no longer match: the two sources that include it hit by their text.
+        Assert.Equal([true, true, false], entries.Select(e => e.Detail.StartsWith("preprocessed ", StringComparison.Ordinal)));
+        await AssertSameAsUncachedAsync(project, null, "-w");
+
+        // A new greeting changes main.c's text, which prints it, but not util.c's, which does not use it.
+        project.Write("include/util.h", CommentedUtil.Replace("hello", "HELLO", StringComparison.Ordinal));
+        project.Clean();
+        entries = await CompileAllLoggedAsync(project, daemon, log, null, ["-w"]);
+        Assert.Equal(["main.c miss", "util.c hit", "other.c hit"], entries.Select(e => $"{e.Crate} {e.Outcome}"));
+        Assert.StartsWith("preprocessed ", entries[1].Detail, StringComparison.Ordinal);
+        await AssertSameAsUncachedAsync(project, null, "-w");
+    }
+
+    [Theory]
+    [InlineData("-w -g")]
+    [InlineData("-w -fsanitize=undefined")]
+    [InlineData("-Wall")]
+    public async Task Preprocessor_mode_stays_off_when_the_output_depends_on_more_than_the_preprocessed_text(string flags)
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        var extra = flags.Split(' ');
+        await CompileAllAsync(project, daemon, log, null, extra);
+
+        // Debug info and sanitizer checks record columns; warnings may read comments, macro origins and indentation.
+        project.Write("include/util.h", CommentedUtil);
+        project.Clean();
+        Assert.Equal(["main.c miss", "util.c miss", "other.c hit"], await CompileAllAsync(project, daemon, log, null, extra));
+        // Debug info names the checkout, which cachefarm maps: the uncached compile gets the same map.
+        await AssertSameAsUncachedAsync(project, null, [.. extra, $"-ffile-prefix-map={project.Checkout}=/cachefarm/ws"]);
     }
 }

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using CacheFarm.Client.CachedCommands;
+using CacheFarm.Client.Processes;
+using CacheFarm.Client.Tracing;
+using CacheFarm.Protos.Manifests;
+
+namespace CacheFarm.Client.CFamily;
+
+/// <summary>
+/// Preprocessor mode, the fallback when no traced candidate of the first-level key matches: the compiler prints the
+/// compile's preprocessed text and lists the files it read for it; the key of both (checkout paths as placeholders)
+/// names a manifest of its own. Its candidates leave out the content of those files, which the text carries, so a
+/// header edit that leaves the text as it was still hits; what the text cannot show stays keyed: the programs run,
+/// files read beyond the preprocessor's (a precompiled header, an assembler's <c>.incbin</c>), include-path
+/// lookups, variables. The file list is in the key, so the depfile a hit restores names the files this compile reads.
+/// </summary>
+public sealed class PreprocessedSource
+{
+    public const string FormatVersion = "cachefarm-cc-pp/1";
+
+    // __builtin_COLUMN and std::source_location put a column in the object; clang gives __builtin_LINE in a macro
+    // call that spans lines the line where the call ends. A diagnostic pragma can make an error of a warning that -w hid.
+    private static readonly byte[][] TextRefusals =
+        [.. new[] { "__builtin_COLUMN", "__builtin_source_location", "__builtin_LINE", "diagnostic error", "diagnostic warning" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+
+    private readonly HashSet<string> _carried;
+
+    private PreprocessedSource(string key, HashSet<string> carried) => (Key, _carried) = (key, carried);
+
+    /// <summary>The first-level key of preprocessor mode.</summary>
+    public string Key { get; }
+
+    /// <summary>
+    /// Runs the preprocessor for <paramref name="call"/>; null when preprocessor mode cannot serve it: the gate says no,
+    /// the preprocessor fails or warns, or the text asks for what it does not keep.
+    /// </summary>
+    public static PreprocessedSource? TryRun(CFamilyCall call, IReadOnlyList<string> addedArgs, string firstLevelKey, string tempDirectory)
+    {
+        if (PreprocessorModeGate.WhyNot(call.ExpandedArgs, call.Parsed.Language, call.Env) is not null)
+        {
+            return null;
+        }
+        var depFile = Path.Combine(tempDirectory, $"pp-{Environment.ProcessId}-{Guid.NewGuid():N}.d");
+        try
+        {
+            Directory.CreateDirectory(tempDirectory);
+            var (exitCode, text, warnings) = ChildProcess.RunTeed(
+                call.Compiler, [.. PreprocessorModeGate.PreprocessArgs(call.ExpandedArgs, depFile), .. addedArgs], call.Environment, (-1, -1));
+            if (exitCode != 0 || warnings.Length > 0 || Array.Exists(TextRefusals, r => text.AsSpan().IndexOf(r) >= 0))
+            {
+                return null;
+            }
+            var carried = MakeDepFile.Prerequisites(File.ReadAllText(depFile))
+                .Select(f => call.Roots.Normalize(CheckoutRoots.Absolute(f, call.WorkingDirectory)))
+                .ToHashSet(StringComparer.Ordinal);
+            using var key = new CacheKeyBuilder();
+            key.Add("format", FormatVersion).Add("first-level", firstLevelKey).Add("text", SHA256.HashData(call.Roots.NormalizeText(text)));
+            foreach (var file in carried.Order(StringComparer.Ordinal))
+            {
+                key.Add("read", file);
+            }
+            return new PreprocessedSource(key.Finish(), carried);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (File.Exists(depFile))
+            {
+                File.Delete(depFile);
+            }
+        }
+    }
+
+    /// <summary>The request that stores a traced compile's entry again, under this text's key, without the content of the files the text carries.</summary>
+    public StoreRequest Request(StoreRequest traced, InputManifest manifest, CheckoutRoots roots)
+    {
+        var candidate = traced.Candidate with
+        {
+            Inputs = [.. traced.Candidate.Inputs.Where(i => !(i.Path.Length > 1 && i.Path[0] == PathObservation.Content && _carried.Contains(i.Path[1..])))],
+        };
+        return traced with { FirstLevelKey = Key, EntryKey = EntryKey.Compute(Key, candidate, roots), Candidate = candidate, Manifest = manifest };
+    }
+}
