@@ -35,9 +35,10 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         var inputs = new TracedInputs(call.Roots, digests, [dataDirectory], []);
         var remap = settings.RemapPaths && CompilerPathRemap.Applies(call.Roots) ? CompilerPathRemap.Flags(call.Roots) : [];
         string firstLevelKey;
+        CompilerIdentity identity;
         try
         {
-            var identity = await CompilerIdentity.ResolveAsync(call.Compiler, memoDirectory, cancellationToken).ConfigureAwait(false);
+            identity = await CompilerIdentity.ResolveAsync(call.Compiler, memoDirectory, cancellationToken).ConfigureAwait(false);
             firstLevelKey = CFamilyKey.FirstLevel(identity, call.Compiler, call.Args, remap, call.Roots);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
@@ -82,8 +83,8 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
 
         // Inputs changed from here on may have reached the outputs: the preprocessor run is part of what a store describes.
         var runStart = FileStamp.NowNs();
-        // Preprocessor mode stays out of a build script's run: a hit there could not tell the trace around which headers it used.
         var tempDirectory = Path.Combine(dataDirectory, "tmp");
+        // Preprocessor mode stays out of a build script's run: a hit there could not tell the trace around which headers it used.
         var preprocessed = outerTrace is null ? PreprocessedSource.TryRun(call, remap, firstLevelKey, tempDirectory) : null;
         var preprocessedManifest = new InputManifest([]);
         if (preprocessed is not null && !settings.Recache)
@@ -97,7 +98,7 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         }
         if (!settings.Recache)
         {
-            // The read time includes the preprocessor run, which only a lookup needs.
+            // Lookups took this long, the preprocessor run of preprocessor mode included.
             record.CacheReadUs = CompileReporter.Microseconds(lookupClock.Elapsed);
         }
 
@@ -123,7 +124,7 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         var result = new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
         await hashing.ConfigureAwait(false);
         var (request, notStored) = exitCode == 0
-            ? BuildRequest(firstLevelKey, manifest, tracer.Read(), inputs, result, runStart, memoDirectory)
+            ? BuildRequest(firstLevelKey, manifest, tracer.Read(), inputs, result, runStart, memoDirectory, identity)
             : (null, "");
         var detail = "not stored: compile failed";
         record.Outcome = CompileOutcome.Miss;
@@ -156,7 +157,7 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
 
     // What a traced, successful compile stores, or why it is not stored.
     private (StoreRequest? Request, string Reason) BuildRequest(
-        string firstLevelKey, InputManifest manifest, TraceLog log, TracedInputs inputs, CompileResult result, long runStartNs, string memoDirectory)
+        string firstLevelKey, InputManifest manifest, TraceLog log, TracedInputs inputs, CompileResult result, long runStartNs, string memoDirectory, CompilerIdentity identity)
     {
         var temp = Path.GetFullPath(call.Env("TMPDIR") is { Length: > 0 } t ? t : Path.GetTempPath()).TrimEnd('/');
         bool MayWrite(string path) => call.Outputs.StoredName(path) is not null || TracedInputs.IsUnder(path, temp) || TracedInputs.IsUnder(path, "/dev");
@@ -164,11 +165,11 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         {
             return (null, reason);
         }
-        var fixedClock = call.Env("SOURCE_DATE_EPOCH") is { Length: > 0 };
-        var (clockUser, usesDate) = TimeMacros.Scan(log.Read.Where(p => !log.Written.Contains(p) && !inputs.IsIgnored(p)));
-        if (clockUser is not null && !fixedClock)
+        var fixedClock = call.Env("SOURCE_DATE_EPOCH") is { Length: > 0 } && identity.HonorsSourceDateEpoch;
+        var (clockUser, macro, usesDate) = TimeMacros.Scan(log.Read.Where(p => !log.Written.Contains(p) && !inputs.IsIgnored(p)));
+        if (clockUser is not null && (macro == "__TIMESTAMP__" || !fixedClock))
         {
-            return (null, "__TIME__ or __TIMESTAMP__ in " + call.Roots.Normalize(clockUser).Replace('\u0001', '$'));
+            return (null, macro + " in " + call.Roots.Normalize(clockUser).Replace('\u0001', '$'));
         }
         var outputs = log.Written.Where(File.Exists)
             .Select(path => (Path: path, Name: call.Outputs.StoredName(path)))

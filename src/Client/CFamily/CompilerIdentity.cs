@@ -9,6 +9,22 @@ namespace CacheFarm.Client.CFamily;
 /// </summary>
 public sealed record CompilerIdentity(string DigestHex, string VersionLine)
 {
+    /// <summary>
+    /// Whether the compiler takes <c>__DATE__</c> and <c>__TIME__</c> from SOURCE_DATE_EPOCH: gcc from 7, clang from
+    /// 16. Older ones, and drivers whose version line says neither, read the clock whatever the variable says.
+    /// </summary>
+    public bool HonorsSourceDateEpoch
+    {
+        get
+        {
+            var clang = VersionLine.IndexOf("clang version ", StringComparison.Ordinal);
+            var version = clang >= 0 ? VersionLine[(clang + "clang version ".Length)..].Split(' ')[0] : VersionLine.Split(' ')[^1];
+            var gcc = clang < 0 && (VersionLine.StartsWith("gcc ", StringComparison.Ordinal) || VersionLine.StartsWith("g++ ", StringComparison.Ordinal)
+                || VersionLine.StartsWith("cc ", StringComparison.Ordinal) || VersionLine.StartsWith("c++ ", StringComparison.Ordinal));
+            return (clang >= 0 || gcc) && int.TryParse(version.Split('.')[0], out var major) && major >= (clang >= 0 ? 16 : 7);
+        }
+    }
+
     /// <exception cref="IOException">The compiler is missing or its <c>--version</c> failed.</exception>
     public static async Task<CompilerIdentity> ResolveAsync(string compiler, string memoDirectory, CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ namespace CacheFarm.Client.CFamily;
 /// </summary>
 public static class MakeDepFile
 {
+    /// <summary>The files after the first <c>target:</c>, as written (relative names stay relative).</summary>
     public static List<string> Prerequisites(string text)
     {
         var rule = text.Replace("\\\r\n", " ", StringComparison.Ordinal).Replace("\\\n", " ", StringComparison.Ordinal);

@@ -8,20 +8,27 @@ namespace CacheFarm.Client.CFamily;
 
 /// <summary>
 /// Preprocessor mode, the fallback when no traced candidate of the first-level key matches: the compiler prints the
-/// compile's preprocessed text and lists the files it read for it; the key of both (checkout paths as placeholders)
-/// names a manifest of its own. Its candidates leave out the content of those files, which the text carries, so a
-/// header edit that leaves the text as it was still hits; what the text cannot show stays keyed: the programs run,
-/// files read beyond the preprocessor's (a precompiled header, an assembler's <c>.incbin</c>), include-path
-/// lookups, variables. The file list is in the key, so the depfile a hit restores names the files this compile reads.
+/// compile's preprocessed text and lists the files it read for it; the key of both names a manifest of its own. Its
+/// candidates leave out the content of the files the text carries (listed and named by a line marker), so a header
+/// edit that leaves the text as it was still hits; what the text cannot show stays keyed: the programs run, files
+/// read beyond the preprocessor's (a precompiled header, an assembler's <c>.incbin</c>, a driver's extra
+/// dependency), include-path lookups, variables. The file list is in the key, so the depfile a hit restores names
+/// the files this compile reads. The text is keyed as printed, checkout paths included: a header may hold a path
+/// whose length alone reaches the object, so another checkout finds its hits through direct mode only.
 /// </summary>
 public sealed class PreprocessedSource
 {
+    /// <summary>Bump when the key or the stored layout changes meaning.</summary>
     public const string FormatVersion = "cachefarm-cc-pp/1";
 
-    // __builtin_COLUMN and std::source_location put a column in the object; clang gives __builtin_LINE in a macro
-    // call that spans lines the line where the call ends. A diagnostic pragma can make an error of a warning that -w hid.
+    // __builtin_COLUMN and std::source_location put a column in the object, and so does clang's __PRETTY_FUNCTION__
+    // in a template over a lambda ("lambda at a.cc:12:17"); clang gives __builtin_LINE in a macro call that spans
+    // lines the line where the call ends. A diagnostic pragma can make an error of a warning that -w hid.
     private static readonly byte[][] TextRefusals =
-        [.. new[] { "__builtin_COLUMN", "__builtin_source_location", "__builtin_LINE", "diagnostic error", "diagnostic warning" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+    [
+        .. new[] { "__builtin_COLUMN", "__builtin_source_location", "__builtin_LINE", "__PRETTY_FUNCTION__", "diagnostic error", "diagnostic warning" }
+            .Select(System.Text.Encoding.UTF8.GetBytes),
+    ];
 
     private readonly HashSet<string> _carried;
 
@@ -50,15 +57,15 @@ public sealed class PreprocessedSource
             {
                 return null;
             }
-            var carried = MakeDepFile.Prerequisites(File.ReadAllText(depFile))
-                .Select(f => call.Roots.Normalize(CheckoutRoots.Absolute(f, call.WorkingDirectory)))
-                .ToHashSet(StringComparer.Ordinal);
+            var read = MakeDepFile.Prerequisites(File.ReadAllText(depFile)).Select(f => CheckoutRoots.Absolute(f, call.WorkingDirectory)).ToList();
+            var marked = LineMarkers.Files(text, call.WorkingDirectory);
             using var key = new CacheKeyBuilder();
-            key.Add("format", FormatVersion).Add("first-level", firstLevelKey).Add("text", SHA256.HashData(call.Roots.NormalizeText(text)));
-            foreach (var file in carried.Order(StringComparer.Ordinal))
+            key.Add("format", FormatVersion).Add("first-level", firstLevelKey).Add("text", SHA256.HashData(text));
+            foreach (var file in read.Order(StringComparer.Ordinal))
             {
                 key.Add("read", file);
             }
+            var carried = read.Where(marked.Contains).Select(call.Roots.Normalize).ToHashSet(StringComparer.Ordinal);
             return new PreprocessedSource(key.Finish(), carried);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -67,9 +74,13 @@ public sealed class PreprocessedSource
         }
         finally
         {
-            if (File.Exists(depFile))
+            try
             {
                 File.Delete(depFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A leftover list in the data directory's temp is harmless; failing the compile over it is not.
             }
         }
     }

@@ -20,12 +20,15 @@ public static class PreprocessorModeGate
     private static readonly string[] UnseenOptionPrefixes =
     [
         "-save-temps", "-MJ", "-ftime-trace", "-fdump-", "-Wp,", "-Xpreprocessor", "-Xclang", "--write-", "-fdiagnostics-format",
-        "-fdiagnostics-add-output", "-fmodule", "-fplugin", "-emit-", "--precompile", "--config", "-specs", "-Werror=", "@",
+        "-fdiagnostics-add-output", "-fmodule", "-fplugin", "-emit-", "--precompile", "--config", "-specs", "--specs", "-Werror=", "@",
     ];
 
     // Variables that make the compiler write a file, or add options the gate cannot see.
     private static readonly string[] UnseenVariables =
-        ["DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES", "CC_PRINT_HEADERS_FILE", "CC_LOG_DIAGNOSTICS_FILE", "CCC_OVERRIDE_OPTIONS"];
+    [
+        "DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES", "CC_PRINT_HEADERS_FILE", "CC_LOG_DIAGNOSTICS_FILE", "CC_PRINT_OPTIONS_FILE",
+        "CC_PRINT_PROC_STAT_FILE", "CCC_OVERRIDE_OPTIONS",
+    ];
 
     // Dependency outputs the compile writes; the preprocessor run writes its own list to a file of cachefarm's.
     private static readonly HashSet<string> DependencyFlags = new(StringComparer.Ordinal) { "-MD", "-MMD", "-MP", "-MG" };
@@ -57,6 +60,11 @@ public static class PreprocessorModeGate
             if (Array.Find(UnseenOptionPrefixes, p => arg.StartsWith(p, StringComparison.Ordinal)) is { } unseen)
             {
                 return unseen + " acts beyond the text";
+            }
+            // -d… and -P change what -E prints (only macros, no line markers) but not the compile, or put columns in -S output.
+            if (arg == "-P" || (arg.StartsWith("-d", StringComparison.Ordinal) && !arg.StartsWith("-dump", StringComparison.Ordinal)))
+            {
+                return arg + " changes the printed text";
             }
             warningsOff |= arg == "-w";
         }

@@ -22,16 +22,17 @@ public static class RecordedStore
         // cachefarm doctor names the file that ties the entry to this directory.
         var first = requests[0];
         record.PathKeyedOutput = first.Candidate.PathDependent ? first.Outputs.FirstOrDefault(o => o.EmbedsRoot)?.RelativePath ?? "" : "";
-        foreach (var request in requests)
+        for (var i = 0; i < requests.Count && !record.ReadOnly && !record.CacheWriteFailed; i++)
         {
-            if (record.ReadOnly || record.CacheWriteFailed)
-            {
-                break;
-            }
+            var request = requests[i];
             var (stored, bytes) = await session.TryCallAsync(
                 (c, ct) => EntryStorer.StoreAsync(c, request, ct), settings.TransferTimeout, mayStartDaemon, cancellationToken).ConfigureAwait(false);
             record.CacheWriteFailed = !stored;
-            record.BytesWritten += bytes;
+            // Later requests store the same outputs under other keys: their bytes are the first one's again.
+            if (i == 0)
+            {
+                record.BytesWritten = bytes;
+            }
             if (!stored && session.FailureStatus == Grpc.Core.StatusCode.PermissionDenied)
             {
                 readOnly.Activate();

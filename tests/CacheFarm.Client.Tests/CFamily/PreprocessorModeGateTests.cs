@@ -2,7 +2,7 @@ using CacheFarm.Client.CFamily;
 
 namespace CacheFarm.Client.Tests.CFamily;
 
-/// <summary>Which compiles preprocessor mode may serve, the preprocessor run it makes, and how it reads that run's file list.</summary>
+/// <summary>Which compiles preprocessor mode may serve, the preprocessor run it makes, and how it reads that run's file list and line markers.</summary>
 public sealed class PreprocessorModeGateTests
 {
     private static string? WhyNot(string line, string language = "c", string? variable = null) =>
@@ -27,6 +27,9 @@ public sealed class PreprocessorModeGateTests
     [InlineData("-w -Wp,-MD,x.d -c x.c", "-Wp, acts beyond the text")]
     [InlineData("-w -Xclang -emit-pch -c x.c", "-Xclang acts beyond the text")]
     [InlineData("-w -c x.c @deeper.rsp", "@ acts beyond the text")]
+    [InlineData("-w --specs=extra.specs -c x.c", "--specs acts beyond the text")]
+    [InlineData("-w -dM -c x.c", "-dM changes the printed text")]
+    [InlineData("-w -P -c x.c", "-P changes the printed text")]
     public void A_compile_whose_outputs_need_more_than_the_text_is_refused_with_the_reason(string line, string reason) =>
         Assert.Equal(reason, WhyNot(line));
 
@@ -36,6 +39,7 @@ public sealed class PreprocessorModeGateTests
         Assert.Equal("a precompiled header keeps macros", WhyNot("-w pch.h -o pch.h.gch", "c-header"));
         Assert.Equal("CCC_OVERRIDE_OPTIONS is set", WhyNot("-w -c x.c", "c", "CCC_OVERRIDE_OPTIONS"));
         Assert.Equal("DEPENDENCIES_OUTPUT is set", WhyNot("-w -c x.c", "c", "DEPENDENCIES_OUTPUT"));
+        Assert.Equal("CC_PRINT_OPTIONS_FILE is set", WhyNot("-w -c x.c", "c", "CC_PRINT_OPTIONS_FILE"));
     }
 
     [Fact]
@@ -53,5 +57,15 @@ public sealed class PreprocessorModeGateTests
     {
         var text = "cachefarm-preprocessed: ../src/a.c /usr/include/stdio.h \\\n ../include/with\\ space.h odd\\#hash.h cost$$.h\n";
         Assert.Equal(["../src/a.c", "/usr/include/stdio.h", "../include/with space.h", "odd#hash.h", "cost$.h"], MakeDepFile.Prerequisites(text));
+    }
+
+    [Fact]
+    public void Line_markers_name_files_relative_to_the_working_directory_and_skip_odd_escapes()
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(
+            "# 0 \"../src/a.c\"\n# 0 \"<built-in>\"\n# 0 \"<command-line>\"\n# 1 \"/usr/include/stdio.h\" 1 3 4\n"
+            + "int x;\n# 12 \"../include/q\\\"uote.h\" 2\n# 3 \"odd\\303name.h\"\n#pragma once\n# 1 \"/usr/lib/gcc/x/12/../../../../include/c.h\"");
+        string[] carried = ["/usr/include/c.h", "/usr/include/stdio.h", "/w/include/q\"uote.h", "/w/src/a.c"];
+        Assert.Equal(carried, LineMarkers.Files(text, "/w/build").Order(StringComparer.Ordinal));
     }
 }
