@@ -15,7 +15,6 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     private readonly List<(string Path, MemoizedDigest Memo)> _settled = [];
     private readonly Dictionary<string, FileStamp> _seededAbsent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileStamp> _absent = new(StringComparer.Ordinal);
-    private readonly DirectoryNames _names = new(stamps);
 
     /// <summary>The call's stamps, which this memo reads through.</summary>
     public FileStamps Stamps => stamps;
@@ -45,41 +44,23 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     public bool IsAbsent(string path)
     {
         var directory = Path.GetDirectoryName(path);
-        if (directory is null)
-        {
-            return !FileStamp.TryRead(path, out _);
-        }
-        if (_seededAbsent.TryGetValue(path, out var seen) && stamps.TryRead(directory, out var now) && now.SameVersion(seen))
+        if (directory is not null && _seededAbsent.TryGetValue(path, out var seen) && stamps.TryRead(directory, out var now) && now.SameVersion(seen))
         {
             _absent[path] = now;
             return true;
         }
-        if (_names.Lookup(directory, Path.GetFileName(path)) is { } listed)
-        {
-            if (listed.Lacks)
-            {
-                Witness(path, listed.Witness);
-            }
-            return listed.Lacks;
-        }
         // The directory is read before the path: an entry made after the look gives the directory another stamp than the one kept.
-        FileStamp? before = stamps.TryRead(directory, out var stamp) && stamp.IsSettled(FileStamp.NowNs()) ? stamp : null;
+        var witness = directory is not null && stamps.TryRead(directory, out var before) && before.IsSettled(FileStamp.NowNs()) ? before : (FileStamp?)null;
         if (FileStamp.TryRead(path, out _))
         {
             return false;
         }
-        Witness(path, before);
-        return true;
-    }
-
-    // Only a settled stamp witnesses: an entry made in the same clock tick would not change it.
-    private void Witness(string path, FileStamp? directory)
-    {
-        if (directory is { } settled)
+        if (witness is { } settled)
         {
             _absent[path] = settled;
             HasUnseeded = true;
         }
+        return true;
     }
 
     /// <summary>The digest of a file; false when it does not exist.</summary>
