@@ -53,7 +53,7 @@ public sealed class PreprocessedSource
             Directory.CreateDirectory(tempDirectory);
             var (exitCode, text, warnings) = ChildProcess.RunTeed(
                 call.Compiler, [.. PreprocessorModeGate.PreprocessArgs(call.ExpandedArgs, depFile), .. addedArgs], call.Environment, (-1, -1));
-            if (exitCode != 0 || warnings.Length > 0 || Array.Exists(TextRefusals, r => text.AsSpan().IndexOf(r) >= 0))
+            if (exitCode != 0 || warnings.Length > 0 || BytePatternSearch.ContainsAny(text, TextRefusals))
             {
                 return null;
             }
