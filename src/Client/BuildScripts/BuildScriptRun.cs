@@ -166,6 +166,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         }
         // Stdout (the directives) is held back until the run is known to stand; stderr goes to cargo as it comes.
         var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Binary, call.Args, environment, forwardTo: (-1, 2));
+        digests.ToolRan();
         if (exitCode != 0 && RemapsCompilerPaths)
         {
             // The prefix maps may be what failed (a compiler that lacks -ffile-prefix-map): run the script as cargo

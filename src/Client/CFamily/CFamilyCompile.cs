@@ -86,6 +86,7 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         var tempDirectory = Path.Combine(dataDirectory, "tmp");
         // Preprocessor mode stays out of a build script's run: a hit there could not tell the trace around which headers it used.
         var preprocessed = outerTrace is null ? PreprocessedSource.TryRun(call, remap, firstLevelKey, tempDirectory) : null;
+        digests.ToolRan();
         var preprocessedManifest = new InputManifest([]);
         if (preprocessed is not null && !settings.Recache)
         {
@@ -110,6 +111,7 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         var hashing = Sha256Accumulator.PreparePlatformAsync();
         var clock = Stopwatch.StartNew();
         var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Compiler, [.. call.Args, .. remap], tracer.TracedEnvironment(call.Environment));
+        digests.ToolRan();
         if (outerTrace is not null)
         {
             NestedTrace.Forward(tracer.LogPath, outerTrace);

@@ -7,11 +7,12 @@ namespace CacheFarm.Client.CachedCommands;
 /// one memo file per first-level key. A C++ compile reads hundreds of headers and looks up thousands that are
 /// not there: checking them costs one read of this file, a stat per header and one per directory, not a memo
 /// file read per header and a stat per path. A digest is used only while its file's stamp is unchanged, an
-/// absence only while its directory's is (see <see cref="FileDigestMemo.IsAbsent"/>).
+/// absence only while the stamp of the directory that vouched for it is (see <see cref="FileDigestMemo.IsAbsent"/>).
 /// </summary>
 public static class DigestBundle
 {
-    private const string AbsentMark = "A:";
+    // "A:" marked the older form, whose names could not hold a slash; its lines no longer parse as anything.
+    private const string AbsentMark = "W:";
 
     public static void LoadInto(FileDigestMemo digests, string key)
     {
@@ -47,23 +48,23 @@ public static class DigestBundle
         var text = new StringBuilder();
         foreach (var (path, memo) in digests.Settled)
         {
-            if (!path.Contains('\n', StringComparison.Ordinal) && !path.Contains('\t', StringComparison.Ordinal))
+            if (IsPlain(path))
             {
                 text.Append(path).Append('\t').Append(memo.ToLine()).Append('\n');
             }
         }
-        foreach (var directory in digests.Absent.GroupBy(a => Path.GetDirectoryName(a.Key)!, StringComparer.Ordinal))
+        foreach (var witness in digests.Absent.GroupBy(a => a.Value, a => a.Key))
         {
-            var names = directory.Select(a => Path.GetFileName(a.Key)).Where(n => !n.Contains('\n', StringComparison.Ordinal) && !n.Contains('\t', StringComparison.Ordinal));
-            if (!directory.Key.Contains('\n', StringComparison.Ordinal) && !directory.Key.Contains('\t', StringComparison.Ordinal))
+            var names = witness.Select(witness.Key.NameOf).OfType<string>().Where(IsPlain);
+            if (IsPlain(witness.Key.Directory))
             {
-                text.Append(AbsentMark).Append(directory.Key).Append('\t').Append(directory.First().Value.VersionText).Append('\t').AppendJoin('/', names).Append('\n');
+                text.Append(AbsentMark).Append(witness.Key.Directory).Append('\t').Append(witness.Key.Stamp.VersionText).Append('\t').AppendJoin('\t', names).Append('\n');
             }
         }
         MemoFile.TryWrite(PathFor(digests, key), text.ToString());
     }
 
-    // "A:<directory>\t<its stamp>\t<name>/<name>…": names cannot hold a slash, so one line lists a directory's absent paths.
+    // "W:<directory>\t<its stamp>\t<relative path>\t<relative path>…": one line per directory that vouched for absences.
     private static void LoadAbsent(FileDigestMemo digests, ReadOnlySpan<char> rest)
     {
         var first = rest.IndexOf('\t');
@@ -72,12 +73,15 @@ public static class DigestBundle
         {
             return;
         }
-        var directory = rest[..first].ToString();
-        foreach (var name in rest[(second + 1)..].ToString().Split('/', StringSplitOptions.RemoveEmptyEntries))
+        var witness = new AbsenceWitness(rest[..first].ToString(), stamp);
+        foreach (var name in rest[(second + 1)..].ToString().Split('\t', StringSplitOptions.RemoveEmptyEntries))
         {
-            digests.SeedAbsent(Path.Combine(directory, name), stamp);
+            digests.SeedAbsent(witness.PathOf(name), witness);
         }
     }
+
+    // A tab or a newline would break the line format; such paths are left out of the bundle.
+    private static bool IsPlain(string path) => !path.Contains('\n', StringComparison.Ordinal) && !path.Contains('\t', StringComparison.Ordinal);
 
     private static string PathFor(FileDigestMemo digests, string key) => MemoFile.PathFor(Path.Combine(digests.MemoDirectory, "bundles"), key);
 }

@@ -13,8 +13,10 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     private readonly Dictionary<string, ContentDigest> _thisCall = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemoizedDigest> _seeded = new(StringComparer.Ordinal);
     private readonly List<(string Path, MemoizedDigest Memo)> _settled = [];
-    private readonly Dictionary<string, FileStamp> _seededAbsent = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FileStamp> _absent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AbsenceWitness> _seededAbsent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AbsenceWitness> _absent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DirectoryState> _directories = new(StringComparer.Ordinal);
+    private bool _toolRan;
 
     /// <summary>The call's stamps, which this memo reads through.</summary>
     public FileStamps Stamps => stamps;
@@ -27,41 +29,108 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     /// <summary>True when a digest this call used came from somewhere other than a seed: a bundle saved now would be new.</summary>
     public bool HasUnseeded { get; private set; }
 
-    /// <summary>The paths this call found absent whose directory had settled, with the directory's stamp from before the look.</summary>
-    public IReadOnlyDictionary<string, FileStamp> Absent => _absent;
+    /// <summary>
+    /// The paths this call found absent that a settled directory vouches for: the path's own directory, or the
+    /// nearest existing one above it when that directory lacks the path's next component.
+    /// </summary>
+    public IReadOnlyDictionary<string, AbsenceWitness> Absent => _absent;
 
     /// <summary>Digests known from a bundle: used instead of the per-file memo while the file's stamp is the same.</summary>
     public void Seed(string path, MemoizedDigest memo) => _seeded[path] = memo;
 
-    /// <summary>A path a bundle saw absent, with its directory's stamp then.</summary>
-    public void SeedAbsent(string path, FileStamp directory) => _seededAbsent[path] = directory;
+    /// <summary>A path a bundle saw absent, with the directory that vouched for it then.</summary>
+    public void SeedAbsent(string path, AbsenceWitness witness) => _seededAbsent[path] = witness;
 
     /// <summary>
-    /// Whether a path is absent. A compile looks up hundreds of headers that are not there; while a path's
-    /// directory has the stamp it had when a bundle saw the path absent, no entry was made in it since, so one
-    /// stat of the directory answers for all of them.
+    /// The tool has run: it may have made any path that was absent before. Absences seen or seeded so far are
+    /// not reused; each is looked up again.
+    /// </summary>
+    public void ToolRan()
+    {
+        _toolRan = true;
+        _directories.Clear();
+    }
+
+    /// <summary>
+    /// Whether a path is absent. A compile looks up hundreds of headers that are not there; while the directory
+    /// that vouched for a path's absence has the stamp it had when a bundle saw the path absent, no entry was made
+    /// in it since, so one stat of the directory answers for all of them. A path under a missing directory is
+    /// absent without a look of its own: <c>bits/</c> under each of a compile's include directories holds
+    /// thousands of such paths.
     /// </summary>
     public bool IsAbsent(string path)
     {
-        var directory = Path.GetDirectoryName(path);
-        if (directory is not null && _seededAbsent.TryGetValue(path, out var seen) && stamps.TryRead(directory, out var now) && now.SameVersion(seen))
+        if (!_toolRan && _seededAbsent.TryGetValue(path, out var seen) && stamps.TryRead(seen.Directory, out var now) && now.SameVersion(seen.Stamp))
         {
-            _absent[path] = now;
+            _absent[path] = seen with { Stamp = now };
             return true;
         }
-        // The directory is read before the path: an entry made after the look gives the directory another stamp than the one kept.
-        var witness = directory is not null && stamps.TryRead(directory, out var before) && before.IsSettled(FileStamp.NowNs()) ? before : (FileStamp?)null;
+        if (Path.GetDirectoryName(path) is not { } directory)
+        {
+            return !FileStamp.TryRead(path, out _);
+        }
+        var state = StateOf(directory);
+        if (state.Missing)
+        {
+            Remember(path, state.Witness);
+            return true;
+        }
+        // The directory's stamp was read before this look: an entry made after it gives the directory another stamp than the one kept.
         if (FileStamp.TryRead(path, out _))
         {
             return false;
         }
-        if (witness is { } settled)
-        {
-            _absent[path] = settled;
-            HasUnseeded = true;
-        }
+        Remember(path, state.Stamp.IsSettled(FileStamp.NowNs()) ? new AbsenceWitness(directory, state.Stamp) : null);
         return true;
     }
+
+    private void Remember(string path, AbsenceWitness? witness)
+    {
+        if (witness is { } known)
+        {
+            _absent[path] = known;
+            HasUnseeded = true;
+        }
+    }
+
+    // Whether a directory exists (with its stamp) or not (with the settled directory above it that vouches for that).
+    private DirectoryState StateOf(string directory)
+    {
+        if (_directories.TryGetValue(directory, out var state))
+        {
+            return state;
+        }
+        if (stamps.TryRead(directory, out var stamp))
+        {
+            state = new DirectoryState(false, stamp, null);
+        }
+        else if (Path.GetDirectoryName(directory) is not { } parent)
+        {
+            state = new DirectoryState(true, default, null);
+        }
+        else
+        {
+            var above = StateOf(parent);
+            if (above.Missing)
+            {
+                state = above;
+            }
+            else if (FileStamp.TryRead(directory, out var made))
+            {
+                // Made since the first look.
+                state = new DirectoryState(false, made, null);
+            }
+            else
+            {
+                // Looked for again after the parent's stamp was read, so that stamp vouches for the absence.
+                state = new DirectoryState(true, default, above.Stamp.IsSettled(FileStamp.NowNs()) ? new AbsenceWitness(parent, above.Stamp) : null);
+            }
+        }
+        _directories[directory] = state;
+        return state;
+    }
+
+    private readonly record struct DirectoryState(bool Missing, FileStamp Stamp, AbsenceWitness? Witness);
 
     /// <summary>The digest of a file; false when it does not exist.</summary>
     public bool TryGet(string path, out ContentDigest digest)

@@ -71,6 +71,15 @@ public static class LookupMemo
             {
                 return;
             }
+            if (input.Digest == PathObservation.Absent && digests.Absent.TryGetValue(path, out var vouched))
+            {
+                // Found absent by this call's match, with the stamp its witness had before the look: a path made since changes that stamp.
+                if (!Witness(witnesses, vouched))
+                {
+                    return;
+                }
+                continue;
+            }
             // The stamp is read before the path is observed again: a change after that gives another stamp than the one kept.
             var exists = FileStamp.TryRead(path, out var stamp);
             if (PathObservation.Observe(input.Path[0], path, digests) != input.Digest)
@@ -79,13 +88,13 @@ public static class LookupMemo
             }
             if (!exists)
             {
-                if (digests.Absent.TryGetValue(path, out var directory))
-                {
-                    witnesses[Path.GetDirectoryName(path)!] = directory;
-                }
-                else
+                if (!digests.Absent.TryGetValue(path, out var witness))
                 {
                     text.Append(AbsentLine).Append('\t').Append(path).Append('\n');
+                }
+                else if (!Witness(witnesses, witness))
+                {
+                    return;
                 }
                 continue;
             }
@@ -116,6 +125,10 @@ public static class LookupMemo
         }
         MemoFile.TryWrite(PathFor(digests.MemoDirectory, firstLevelKey), text.ToString());
     }
+
+    // One stamp per witness: two would mean its directory changed between looks, and the earlier look may no longer hold.
+    private static bool Witness(Dictionary<string, FileStamp> witnesses, AbsenceWitness witness) =>
+        witnesses.TryAdd(witness.Directory, witness.Stamp) || witnesses[witness.Directory].SameVersion(witness.Stamp);
 
     private static string PathFor(string memoDirectory, string firstLevelKey) => MemoFile.PathFor(Path.Combine(memoDirectory, "lookups"), firstLevelKey);
 }

@@ -19,8 +19,10 @@ public static class PathObservation
     /// <summary>The names in a directory.</summary>
     public const char Listing = 'D';
 
-    // A C++ compile looks up hundreds of absent headers: their digest is computed once, not once per path.
-    private static readonly ContentDigest Absent = Text("absent");
+    /// <summary>What any path that does not exist observes as (computed once: a C++ compile looks up hundreds of absent headers).</summary>
+    public static readonly ContentDigest Absent = Text("absent");
+
+
     private static readonly ContentDigest RegularFile = Text("file");
     private static readonly ContentDigest Directory = Text("directory");
     private static readonly ContentDigest Other = Text("other");

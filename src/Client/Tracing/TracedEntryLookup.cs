@@ -1,6 +1,7 @@
 using CacheFarm.Client.CachedCommands;
 using CacheFarm.Protos.Manifests;
 using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Tracing;
 
@@ -21,7 +22,11 @@ public static class TracedEntryLookup
         {
             return new TracedLookupResult(new InputManifest([]), known, remembered);
         }
-        var (ok, manifestEntry) = await session.TryCallAsync((c, ct) => c.GetEntryAsync(firstLevelKey, ct), settings.LookupTimeout, mayStartDaemon: true, cancellationToken).ConfigureAwait(false);
+        var manifestCall = session.TryCallAsync((c, ct) => c.GetEntryAsync(firstLevelKey, ct), settings.LookupTimeout, mayStartDaemon: true, cancellationToken);
+        // The full lookup hashes what no memo knows (a fresh checkout's headers) and a key over thousands of inputs:
+        // the platform's SHA-256 is some ten times faster than the managed one, and loads while the manifest comes.
+        Sha256Accumulator.PreparePlatform();
+        var (ok, manifestEntry) = await manifestCall.ConfigureAwait(false);
         if (!ok || manifestEntry is null || manifestEntry.Metadata?.Tool != InputManifest.Tool)
         {
             return new TracedLookupResult(new InputManifest([]), null, null);

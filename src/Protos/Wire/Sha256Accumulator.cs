@@ -102,14 +102,21 @@ public sealed class Sha256Accumulator : IDisposable
     /// Loads the platform implementation on a pool thread, for a process that will hash large files after a
     /// long wait: the library load then overlaps the wait instead of following it.
     /// </summary>
-    public static Task PreparePlatformAsync() => Task.Run(() =>
+    public static Task PreparePlatformAsync() => Task.Run(PreparePlatform);
+
+    /// <summary>Loads the platform implementation now, for a caller with a reply in flight to overlap it with.</summary>
+    public static void PreparePlatform()
     {
+        if (s_platformLoaded)
+        {
+            return;
+        }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData([]);
         Span<byte> discard = stackalloc byte[32];
         hash.GetHashAndReset(discard);
         s_platformLoaded = true;
-    });
+    }
 
     public void Dispose() => _platform?.Dispose();
 }

@@ -1,3 +1,4 @@
+using CacheFarm.Client.CachedCommands;
 using CacheFarm.Client.Tests.Support;
 
 namespace CacheFarm.Client.Tests.CFamily;
@@ -66,6 +67,29 @@ public sealed class CFamilyKeyTests
         // A quoted include is looked up beside the source before -I../include: util.c and other.c now read src/config.h.
         project.Write("src/config.h", "#define SCALE 5\n");
         Assert.Equal(["main.c hit", "util.c miss", "other.c miss"], await CompileAllAsync(project, daemon, log));
+        await AssertSameAsUncachedAsync(project);
+    }
+
+    [Fact]
+    public async Task A_header_made_in_a_directory_the_include_path_lacked_is_a_miss()
+    {
+        using var dir = new TempDirectory("cf-ckey");
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var log = dir.Combine("log");
+        var project = CProject.Create(dir.Combine("ws"));
+        var system = "/usr/include/x86_64-linux-gnu/bits/libc-header-start.h";
+        Assert.True(File.Exists(system), system + " missing: the libc6-dev headers are needed");
+        // Directories vouch for the absences found in them only once their stamps have settled.
+        await Task.Delay(TimeSpan.FromTicks(FileStamp.RacyWindowNs / 100) + TimeSpan.FromMilliseconds(200));
+        await CompileAllAsync(project, daemon, log);
+        project.Clean();
+        Assert.Equal(["main.c hit", "util.c hit", "other.c hit"], await CompileAllAsync(project, daemon, log));
+        project.Clean();
+
+        // stdio.h includes <bits/libc-header-start.h>, looked for under -I../include first, where bits/ did not exist.
+        Directory.CreateDirectory(project.Checkout + "/include/bits");
+        project.Write("include/bits/libc-header-start.h", File.ReadAllText(system) + "\nstatic const int shadowed = 1;\n");
+        Assert.Equal(["main.c miss", "util.c hit", "other.c hit"], await CompileAllAsync(project, daemon, log));
         await AssertSameAsUncachedAsync(project);
     }
 
