@@ -1,50 +1,49 @@
 using System.Text;
 using CacheFarm.Client.CachedCommands;
 using CacheFarm.Protos.Manifests;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Tracing;
 
 /// <summary>
-/// The entry key a traced lookup settled on, remembered on this machine with the stamps of everything its
-/// candidate observed: each file read and directory listed, the type of each path looked up, and for paths found
-/// absent the stamp their directory had before the look. While every stamp is unchanged, the checkout roots are the
-/// same and each variable has its value, the candidate still matches, so the next lookup goes straight to the
-/// entry: no manifest to fetch and parse, no key over thousands of inputs. Any difference falls back to the
-/// full lookup, and only stamps outside the racy window are kept, as for the digest memo.
+/// The entry key a traced lookup settled on, remembered on this machine with the candidate it matched: each input
+/// as its checkout-relative path and digest, with the stamp it had when the digest was taken, and the absent paths
+/// grouped under the directory that vouched for them. An input whose stamp is unchanged still has its digest; one
+/// whose stamp differs (another checkout, a touched file) is observed again and compared, as the full lookup would.
+/// While every input matches and each variable has its value, the next lookup goes straight to the entry: no
+/// manifest to fetch and parse, no key over thousands of inputs, in this checkout or a fresh one at another path.
+/// An entry whose outputs embed the checkout's paths is remembered for the same roots only.
 /// </summary>
 public static class LookupMemo
 {
-    private const char EntryLine = 'K', RootLine = 'P', StampLine = 'F', TypeLine = 'T', AbsentLine = 'A', WitnessLine = 'W', VariableLine = 'E', UnsetLine = 'U';
-
-    private const uint TypeBits = 0xF000;
+    private const string Format = "V\t2";
+    private const char EntryLine = 'K', RootLine = 'P', InputLine = 'I', WitnessLine = 'W', VariableLine = 'E', UnsetLine = 'U';
+    private const string NoStamp = "-";
 
     /// <summary>The remembered entry key when everything it depended on is as it was; otherwise null.</summary>
-    public static string? TryMatch(string memoDirectory, string firstLevelKey, CheckoutRoots roots, Func<string, string?> variable)
+    public static string? TryMatch(FileDigestMemo digests, string firstLevelKey, CheckoutRoots roots, Func<string, string?> variable)
     {
-        if (MemoFile.TryRead(PathFor(memoDirectory, firstLevelKey)) is not { } text)
+        if (MemoFile.TryRead(PathFor(digests.MemoDirectory, firstLevelKey)) is not { } text || !text.StartsWith(Format + "\n", StringComparison.Ordinal))
         {
             return null;
         }
         string? entryKey = null;
         var rootCount = 0;
-        foreach (var line in text.AsSpan().EnumerateLines())
+        foreach (var line in text.AsSpan(Format.Length + 1).EnumerateLines())
         {
             if (line.Length < 2)
             {
                 continue;
             }
-            var rest = line[2..];
-            var tab = rest.IndexOf('\t');
+            var fields = line[2..].ToString().Split('\t');
             var ok = line[0] switch
             {
-                EntryLine => (entryKey = rest.ToString()).Length > 0,
-                RootLine => tab > 0 && roots.Get(rest[..tab].ToString())?.Path is { } path && rest[(tab + 1)..].SequenceEqual(path) && ++rootCount > 0,
-                StampLine => tab > 0 && FileStamp.TryParseVersion(rest[(tab + 1)..], out var kept) && FileStamp.TryRead(rest[..tab].ToString(), out var now) && now.SameVersion(kept),
-                TypeLine => tab > 0 && uint.TryParse(rest[(tab + 1)..], out var type) && FileStamp.TryRead(rest[..tab].ToString(), out var seen) && (seen.Mode & TypeBits) == type,
-                AbsentLine => !FileStamp.TryRead(rest.ToString(), out _),
-                WitnessLine => tab > 0 && FileStamp.TryParseVersion(rest[(tab + 1)..], out var before) && FileStamp.TryRead(rest[..tab].ToString(), out var current) && current.SameVersion(before),
-                VariableLine => tab > 0 && variable(rest[..tab].ToString()) is { } value && rest[(tab + 1)..].SequenceEqual(value),
-                UnsetLine => variable(rest.ToString()) is null,
+                EntryLine => (entryKey = fields[0]).Length > 0,
+                RootLine => fields.Length == 2 && roots.Get(fields[0])?.Path == fields[1] && ++rootCount > 0,
+                InputLine => fields.Length == 3 && InputMatches(fields, digests, roots),
+                WitnessLine => fields.Length >= 3 && AbsencesHold(fields, digests, roots),
+                VariableLine => fields.Length == 2 && variable(fields[0]) == fields[1],
+                UnsetLine => variable(fields[0]) is null,
                 _ => false,
             };
             if (!ok)
@@ -52,32 +51,31 @@ public static class LookupMemo
                 return null;
             }
         }
-        return rootCount == roots.Roots.Count ? entryKey : null;
+        return rootCount == 0 || rootCount == roots.Roots.Count ? entryKey : null;
     }
 
-    /// <summary>Remembers a candidate that just matched, with the stamps this call saw; nothing when one of them is too fresh to trust.</summary>
+    /// <summary>Remembers a candidate that just matched, with the stamps this call saw; nothing when it cannot be written down faithfully.</summary>
     public static void Save(FileDigestMemo digests, string firstLevelKey, string entryKey, ManifestCandidate candidate, CheckoutRoots roots)
     {
         var now = FileStamp.NowNs();
-        var text = new StringBuilder().Append(EntryLine).Append('\t').Append(entryKey).Append('\n');
-        foreach (var root in roots.Roots)
+        var text = new StringBuilder().Append(Format).Append('\n').Append(EntryLine).Append('\t').Append(entryKey).Append('\n');
+        if (candidate.PathDependent)
         {
-            text.Append(RootLine).Append('\t').Append(root.Name).Append('\t').Append(root.Path).Append('\n');
+            foreach (var root in roots.Roots)
+            {
+                text.Append(RootLine).Append('\t').Append(root.Name).Append('\t').Append(root.Path).Append('\n');
+            }
         }
-        var witnesses = new Dictionary<string, FileStamp>(StringComparer.Ordinal);
+        var witnesses = new Dictionary<string, (FileStamp Stamp, List<string> Names)>(StringComparer.Ordinal);
         foreach (var input in candidate.Inputs)
         {
-            if (input.Path.Length < 2 || roots.Resolve(input.Path[1..]) is not { } path || path.Contains('\n', StringComparison.Ordinal) || path.Contains('\t', StringComparison.Ordinal))
+            if (input.Path.Length < 2 || roots.Resolve(input.Path[1..]) is not { } path || !IsPlain(input.Path))
             {
                 return;
             }
-            if (input.Digest == PathObservation.Absent && digests.Absent.TryGetValue(path, out var vouched))
+            if (input.Digest == PathObservation.Absent && digests.Absent.TryGetValue(path, out var vouched) && Witness(witnesses, vouched, path))
             {
                 // Found absent by this call's match, with the stamp its witness had before the look: a path made since changes that stamp.
-                if (!Witness(witnesses, vouched))
-                {
-                    return;
-                }
                 continue;
             }
             // The stamp is read before the path is observed again: a change after that gives another stamp than the one kept.
@@ -86,38 +84,24 @@ public static class LookupMemo
             {
                 return;
             }
-            if (!exists)
+            if (!exists && digests.Absent.TryGetValue(path, out var witness) && Witness(witnesses, witness, path))
             {
-                if (!digests.Absent.TryGetValue(path, out var witness))
-                {
-                    text.Append(AbsentLine).Append('\t').Append(path).Append('\n');
-                }
-                else if (!Witness(witnesses, witness))
-                {
-                    return;
-                }
                 continue;
             }
-            if (input.Path[0] == PathObservation.Kind)
-            {
-                // Only the type was observed (a stat of /tmp, say, whose stamp never settles).
-                text.Append(TypeLine).Append('\t').Append(path).Append('\t').Append(stamp.Mode & TypeBits).Append('\n');
-                continue;
-            }
-            // A digest is only as new as the stamp it was taken at: that stamp must be the one kept.
-            if (!stamp.IsSettled(now) || (input.Path[0] == PathObservation.Content && stamp.IsRegularFile && !(digests.Stamps.TryRead(path, out var hashed) && hashed.SameVersion(stamp))))
-            {
-                return;
-            }
-            text.Append(StampLine).Append('\t').Append(path).Append('\t').Append(stamp.VersionText).Append('\n');
+            // A digest is only as new as the stamp it was taken at: only that stamp, settled, may stand in for it.
+            // Only the type of a looked-up path was observed (a stat of /tmp, say, whose stamp never settles).
+            var vouches = exists && input.Path[0] != PathObservation.Kind && stamp.IsSettled(now)
+                && !(input.Path[0] == PathObservation.Content && stamp.IsRegularFile && !(digests.Stamps.TryRead(path, out var hashed) && hashed.SameVersion(stamp)));
+            text.Append(InputLine).Append('\t').Append(input.Path).Append('\t').Append(input.Digest.ToString()).Append('\t')
+                .Append(vouches ? stamp.VersionText : NoStamp).Append('\n');
         }
-        foreach (var (directory, stamp) in witnesses)
+        foreach (var (directory, (stamp, names)) in witnesses)
         {
-            text.Append(WitnessLine).Append('\t').Append(directory).Append('\t').Append(stamp.VersionText).Append('\n');
+            text.Append(WitnessLine).Append('\t').Append(roots.Normalize(directory)).Append('\t').Append(stamp.VersionText).Append('\t').AppendJoin('\t', names).Append('\n');
         }
         foreach (var (name, value) in candidate.EnvDeps)
         {
-            if (name.Contains('\n', StringComparison.Ordinal) || name.Contains('\t', StringComparison.Ordinal) || value?.Contains('\n', StringComparison.Ordinal) == true)
+            if (!IsPlain(name) || (value is not null && !IsPlain(value)))
             {
                 return;
             }
@@ -126,9 +110,55 @@ public static class LookupMemo
         MemoFile.TryWrite(PathFor(digests.MemoDirectory, firstLevelKey), text.ToString());
     }
 
+    // "<kind><normalized path>", digest, stamp: the stamp unchanged keeps the digest; otherwise the path is observed again.
+    private static bool InputMatches(string[] fields, FileDigestMemo digests, CheckoutRoots roots)
+    {
+        if (fields[0].Length < 2 || roots.Resolve(fields[0][1..]) is not { } path || !ContentDigest.TryParseText(fields[1], out var digest))
+        {
+            return false;
+        }
+        if (fields[2] != NoStamp && FileStamp.TryParseVersion(fields[2], out var kept) && FileStamp.TryRead(path, out var now) && now.SameVersion(kept))
+        {
+            return true;
+        }
+        return PathObservation.Observe(fields[0][0], path, digests) == digest;
+    }
+
+    // Normalized directory, its stamp, then the absent paths below it: the stamp unchanged keeps them all; otherwise each is looked up.
+    private static bool AbsencesHold(string[] fields, FileDigestMemo digests, CheckoutRoots roots)
+    {
+        if (roots.Resolve(fields[0]) is not { } directory || !FileStamp.TryParseVersion(fields[1], out var kept))
+        {
+            return false;
+        }
+        if (FileStamp.TryRead(directory, out var now) && now.SameVersion(kept))
+        {
+            return true;
+        }
+        var witness = new AbsenceWitness(directory, kept);
+        return fields.Skip(2).All(name => digests.IsAbsent(witness.PathOf(name)));
+    }
+
     // One stamp per witness: two would mean its directory changed between looks, and the earlier look may no longer hold.
-    private static bool Witness(Dictionary<string, FileStamp> witnesses, AbsenceWitness witness) =>
-        witnesses.TryAdd(witness.Directory, witness.Stamp) || witnesses[witness.Directory].SameVersion(witness.Stamp);
+    private static bool Witness(Dictionary<string, (FileStamp Stamp, List<string> Names)> witnesses, AbsenceWitness witness, string path)
+    {
+        if (witness.NameOf(path) is not { } name || !IsPlain(name) || !IsPlain(witness.Directory))
+        {
+            return false;
+        }
+        if (!witnesses.TryGetValue(witness.Directory, out var group))
+        {
+            witnesses[witness.Directory] = group = (witness.Stamp, []);
+        }
+        if (!group.Stamp.SameVersion(witness.Stamp))
+        {
+            return false;
+        }
+        group.Names.Add(name);
+        return true;
+    }
+
+    private static bool IsPlain(string text) => !text.Contains('\n', StringComparison.Ordinal) && !text.Contains('\t', StringComparison.Ordinal);
 
     private static string PathFor(string memoDirectory, string firstLevelKey) => MemoFile.PathFor(Path.Combine(memoDirectory, "lookups"), firstLevelKey);
 }

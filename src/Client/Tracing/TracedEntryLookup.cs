@@ -16,8 +16,7 @@ public static class TracedEntryLookup
     public static async Task<TracedLookupResult> RunAsync(
         DaemonSession session, WrapperSettings settings, string firstLevelKey, TracedInputs inputs, CheckoutRoots roots, Func<string, string?> variable, bool needsCandidate, CancellationToken cancellationToken)
     {
-        var memoDirectory = inputs.Digests.MemoDirectory;
-        if (!needsCandidate && LookupMemo.TryMatch(memoDirectory, firstLevelKey, roots, variable) is { } remembered
+        if (!needsCandidate && LookupMemo.TryMatch(inputs.Digests, firstLevelKey, roots, variable) is { } remembered
             && await FetchAsync(session, settings, remembered, mayStartDaemon: true, cancellationToken).ConfigureAwait(false) is { } known)
         {
             return new TracedLookupResult(new InputManifest([]), known, remembered);

@@ -94,5 +94,19 @@ public readonly struct ContentDigest : IEquatable<ContentDigest>
 
     public override string ToString() => $"{Hex}/{Size}";
 
+    /// <summary>Reads <see cref="ToString"/>'s "hex/size" back.</summary>
+    public static bool TryParseText(string text, out ContentDigest digest)
+    {
+        digest = default;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !TryParseHex(text[..slash], out var hash)
+            || !long.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size))
+        {
+            return false;
+        }
+        digest = new ContentDigest(hash, size);
+        return true;
+    }
+
     private static string Truncate(string? s) => s is null ? "" : s.Length <= 80 ? s : s[..80] + "…";
 }
