@@ -86,7 +86,10 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         var tempDirectory = Path.Combine(dataDirectory, "tmp");
         // Preprocessor mode stays out of a build script's run: a hit there could not tell the trace around which headers it used.
         var preprocessed = outerTrace is null ? PreprocessedSource.TryRun(call, remap, firstLevelKey, tempDirectory) : null;
-        digests.ToolRan();
+        if (preprocessed is not null)
+        {
+            digests.ToolRan();
+        }
         var preprocessedManifest = new InputManifest([]);
         if (preprocessed is not null && !settings.Recache)
         {

@@ -16,12 +16,14 @@ public static class DigestBundle
 
     public static void LoadInto(FileDigestMemo digests, string key)
     {
-        if (MemoFile.TryRead(PathFor(digests, key)) is not { } text)
+        if (MemoFile.TryReadWhole(PathFor(digests, key)) is not { } text)
         {
             return;
         }
-        foreach (var line in text.AsSpan().EnumerateLines())
+        // Split on newlines alone: the writer rules out only those (and tabs), so a carriage return is part of a path.
+        foreach (var range in text.AsSpan().Split('\n'))
         {
+            var line = text.AsSpan(range);
             var tab = line.IndexOf('\t');
             if (tab <= 0)
             {
@@ -61,7 +63,7 @@ public static class DigestBundle
                 text.Append(AbsentMark).Append(witness.Key.Directory).Append('\t').Append(witness.Key.Stamp.VersionText).Append('\t').AppendJoin('\t', names).Append('\n');
             }
         }
-        MemoFile.TryWrite(PathFor(digests, key), text.ToString());
+        MemoFile.TryWriteWhole(PathFor(digests, key), text.ToString());
     }
 
     // "W:<directory>\t<its stamp>\t<relative path>\t<relative path>…": one line per directory that vouched for absences.

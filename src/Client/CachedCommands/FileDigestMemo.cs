@@ -12,19 +12,20 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     private readonly string _directory = Path.Combine(memoDirectory, "files");
     private readonly Dictionary<string, ContentDigest> _thisCall = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemoizedDigest> _seeded = new(StringComparer.Ordinal);
-    private readonly List<(string Path, MemoizedDigest Memo)> _settled = [];
+    private readonly Dictionary<string, MemoizedDigest> _settled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AbsenceWitness> _seededAbsent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AbsenceWitness> _absent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DirectoryState> _directories = new(StringComparer.Ordinal);
+    private FileStamps _stamps = stamps;
     private bool _toolRan;
 
     /// <summary>The call's stamps, which this memo reads through.</summary>
-    public FileStamps Stamps => stamps;
+    public FileStamps Stamps => _stamps;
 
     public string MemoDirectory => memoDirectory;
 
-    /// <summary>Every digest this call used whose file has settled, with its stamp: what a <see cref="DigestBundle"/> keeps.</summary>
-    public IReadOnlyList<(string Path, MemoizedDigest Memo)> Settled => _settled;
+    /// <summary>Every digest this call used whose file had settled when it was taken, with that stamp: what a <see cref="DigestBundle"/> keeps.</summary>
+    public IReadOnlyDictionary<string, MemoizedDigest> Settled => _settled;
 
     /// <summary>True when a digest this call used came from somewhere other than a seed: a bundle saved now would be new.</summary>
     public bool HasUnseeded { get; private set; }
@@ -41,13 +42,20 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     /// <summary>A path a bundle saw absent, with the directory that vouched for it then.</summary>
     public void SeedAbsent(string path, AbsenceWitness witness) => _seededAbsent[path] = witness;
 
+    /// <summary>True when this call's digest of <paramref name="path"/> was taken at <paramref name="stamp"/>, already settled then.</summary>
+    public bool IsSettled(string path, FileStamp stamp) => _settled.TryGetValue(path, out var memo) && memo.Stamp.SameVersion(stamp);
+
     /// <summary>
-    /// The tool has run: it may have made any path that was absent before. Absences seen or seeded so far are
-    /// not reused; each is looked up again.
+    /// The tool has run: it may have changed any file and made any path that was absent before. From here on,
+    /// stamps are read again, digests are taken again (or from a memo whose stamp still matches), and no absence
+    /// is answered from a seed or a directory looked at before. What was found before the run stays true of that
+    /// moment, which is all the bundles and the lookup memo claim.
     /// </summary>
     public void ToolRan()
     {
         _toolRan = true;
+        _stamps = new FileStamps();
+        _thisCall.Clear();
         _directories.Clear();
     }
 
@@ -56,35 +64,39 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
     /// that vouched for a path's absence has the stamp it had when a bundle saw the path absent, no entry was made
     /// in it since, so one stat of the directory answers for all of them. A path under a missing directory is
     /// absent without a look of its own: <c>bits/</c> under each of a compile's include directories holds
-    /// thousands of such paths.
+    /// thousands of such paths. A dangling symlink on the way vouches for nothing: its target can appear
+    /// without any directory on the path changing.
     /// </summary>
     public bool IsAbsent(string path)
     {
-        if (!_toolRan && _seededAbsent.TryGetValue(path, out var seen) && stamps.TryRead(seen.Directory, out var now) && now.SameVersion(seen.Stamp))
+        if (!_toolRan && _seededAbsent.TryGetValue(path, out var seen) && _stamps.TryRead(seen.Directory, out var now) && now.SameVersion(seen.Stamp))
         {
             _absent[path] = seen with { Stamp = now };
             return true;
         }
-        if (Path.GetDirectoryName(path) is not { } directory)
+        if (Path.GetDirectoryName(path) is not { Length: > 0 } directory)
         {
             return !FileStamp.TryRead(path, out _);
         }
         var state = StateOf(directory);
         if (state.Missing)
         {
-            Remember(path, state.Witness);
+            RecordAbsence(path, state.Witness);
             return true;
         }
         // The directory's stamp was read before this look: an entry made after it gives the directory another stamp than the one kept.
-        if (FileStamp.TryRead(path, out _))
+        switch (Look(path))
         {
-            return false;
+            case Found.Present:
+                return false;
+            case Found.Nothing:
+                RecordAbsence(path, state.Stamp.IsSettled(FileStamp.NowNs()) ? new AbsenceWitness(directory, state.Stamp) : null);
+                break;
         }
-        Remember(path, state.Stamp.IsSettled(FileStamp.NowNs()) ? new AbsenceWitness(directory, state.Stamp) : null);
         return true;
     }
 
-    private void Remember(string path, AbsenceWitness? witness)
+    private void RecordAbsence(string path, AbsenceWitness? witness)
     {
         if (witness is { } known)
         {
@@ -93,6 +105,19 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
         }
     }
 
+    private enum Found
+    {
+        Present,
+        Nothing,
+        DanglingLink,
+    }
+
+    // One lstat for the usual answer; a symlink is followed to tell a dangling one from a live one.
+    private static Found Look(string path) =>
+        !FileStamp.TryReadEntry(path, out var entry) ? Found.Nothing
+        : !entry.IsSymbolicLink || FileStamp.TryRead(path, out _) ? Found.Present
+        : Found.DanglingLink;
+
     // Whether a directory exists (with its stamp) or not (with the settled directory above it that vouches for that).
     private DirectoryState StateOf(string directory)
     {
@@ -100,31 +125,21 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
         {
             return state;
         }
-        if (stamps.TryRead(directory, out var stamp))
+        if (_stamps.TryRead(directory, out var stamp))
         {
             state = new DirectoryState(false, stamp, null);
         }
-        else if (Path.GetDirectoryName(directory) is not { } parent)
+        else if (Path.GetDirectoryName(directory) is not { Length: > 0 } parent)
         {
             state = new DirectoryState(true, default, null);
         }
         else
         {
             var above = StateOf(parent);
-            if (above.Missing)
-            {
-                state = above;
-            }
-            else if (FileStamp.TryRead(directory, out var made))
-            {
-                // Made since the first look.
-                state = new DirectoryState(false, made, null);
-            }
-            else
-            {
-                // Looked for again after the parent's stamp was read, so that stamp vouches for the absence.
-                state = new DirectoryState(true, default, above.Stamp.IsSettled(FileStamp.NowNs()) ? new AbsenceWitness(parent, above.Stamp) : null);
-            }
+            // Looked for again after the parent's stamp was read, so that stamp vouches for the absence.
+            state = above.Missing ? above
+                : FileStamp.TryRead(directory, out var made) ? new DirectoryState(false, made, null)
+                : new DirectoryState(true, default, Look(directory) == Found.Nothing && above.Stamp.IsSettled(FileStamp.NowNs()) ? new AbsenceWitness(parent, above.Stamp) : null);
         }
         _directories[directory] = state;
         return state;
@@ -139,14 +154,14 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
         {
             return true;
         }
-        if (!stamps.TryRead(path, out var stamp) || !stamp.IsRegularFile)
+        if (!_stamps.TryRead(path, out var stamp) || !stamp.IsRegularFile)
         {
             return false;
         }
         if (_seeded.TryGetValue(path, out var seeded) && seeded.Stamp.SameVersion(stamp))
         {
             digest = seeded.Digest;
-            _settled.Add((path, seeded));
+            _settled[path] = seeded;
             _thisCall[path] = digest;
             return true;
         }
@@ -155,7 +170,7 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
         if (MemoFile.TryRead(memoPath) is { } text && MemoizedDigest.TryParse(text.AsSpan().TrimEnd(), out var memo) && memo.Stamp.SameVersion(stamp))
         {
             digest = memo.Digest;
-            _settled.Add((path, memo));
+            _settled[path] = memo;
         }
         else
         {
@@ -164,7 +179,7 @@ public sealed class FileDigestMemo(string memoDirectory, FileStamps stamps)
             {
                 var fresh = new MemoizedDigest(stamp, digest);
                 MemoFile.TryWrite(memoPath, fresh.ToLine());
-                _settled.Add((path, fresh));
+                _settled[path] = fresh;
             }
         }
         _thisCall[path] = digest;

@@ -14,6 +14,8 @@ public readonly partial record struct FileStamp(long Size, long MtimeNs, long Ct
     private const uint StatxBasicStats = 0x7ff;
     private const uint ModeTypeMask = 0xF000;
     private const uint RegularFile = 0x8000;
+    private const uint SymbolicLink = 0xA000;
+    private const int AtSymlinkNoFollow = 0x100;
 
     /// <summary>A file changed this recently may change again within the same timestamp tick; its digest is not memoised.</summary>
     public static readonly long RacyWindowNs = 1_000_000_000;
@@ -22,11 +24,18 @@ public readonly partial record struct FileStamp(long Size, long MtimeNs, long Ct
 
     public bool IsExecutable => (Mode & 0x40) != 0;
 
+    public bool IsSymbolicLink => (Mode & ModeTypeMask) == SymbolicLink;
+
     /// <summary>Reads the stamp of <paramref name="path"/> (following symlinks); false when it does not exist or cannot be read.</summary>
-    public static unsafe bool TryRead(string path, out FileStamp stamp)
+    public static bool TryRead(string path, out FileStamp stamp) => TryRead(path, 0, out stamp);
+
+    /// <summary>Reads the stamp of the entry <paramref name="path"/> names: a symlink itself, not what it points to.</summary>
+    public static bool TryReadEntry(string path, out FileStamp stamp) => TryRead(path, AtSymlinkNoFollow, out stamp);
+
+    private static unsafe bool TryRead(string path, int flags, out FileStamp stamp)
     {
         byte* buffer = stackalloc byte[256];
-        if (Statx(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0)
+        if (Statx(AtFdCwd, path, flags, StatxBasicStats, buffer) != 0)
         {
             stamp = default;
             return false;

@@ -5,8 +5,9 @@ namespace CacheFarm.Client.CachedCommands;
 /// statted once.
 /// </summary>
 /// <remarks>
-/// For looks before the tool runs only: a check that must see a change made while the tool ran, or while a file was
-/// hashed, reads <see cref="FileStamp"/> itself. A missing file is looked for again each time: the tool may create it.
+/// For looks before the tool runs only (<see cref="FileDigestMemo.ToolRan"/> starts a fresh one): a check that must
+/// see a change made while a file was hashed reads <see cref="FileStamp"/> itself. A missing file is looked for again
+/// each time: the tool may create it.
 /// </remarks>
 public sealed class FileStamps
 {

@@ -6,6 +6,9 @@ namespace CacheFarm.Client.CachedCommands;
 /// <summary>Small files under the data directory that several rustc wrappers may write at once: replaced whole, by rename.</summary>
 public static class MemoFile
 {
+    // No line of a memo is this alone, so a file cut short cannot end with it.
+    private const string EndLine = "#end\n";
+
     /// <summary>The memo file for <paramref name="key"/> in <paramref name="directory"/>, named by a hash so any key makes a short, safe name.</summary>
     public static string PathFor(string directory, string key) =>
         Path.Combine(directory, Convert.ToHexStringLower(Sha256Accumulator.HashData(System.Text.Encoding.UTF8.GetBytes(key)).AsSpan(0, 16)));
@@ -22,6 +25,17 @@ public static class MemoFile
             return null;
         }
     }
+
+    /// <summary>
+    /// Reads a memo that <see cref="TryWriteWhole"/> wrote, without its end line; null when the file is missing or
+    /// lacks that line: a file cut short (a crash before its blocks reached the disk) would otherwise read as a
+    /// memo with fewer lines, and fewer lines claim less to check.
+    /// </summary>
+    public static string? TryReadWhole(string path) =>
+        TryRead(path) is { } text && (text == EndLine || text.EndsWith("\n" + EndLine, StringComparison.Ordinal)) ? text[..^EndLine.Length] : null;
+
+    /// <summary>Writes a memo of newline-ended lines with an end line after them (see <see cref="TryReadWhole"/>).</summary>
+    public static void TryWriteWhole(string path, string lines) => TryWrite(path, lines + EndLine);
 
     /// <summary>Writes by temp file and rename so readers see the old or the new content, never a mix; failures are ignored (it is only a memo).</summary>
     public static void TryWrite(string path, string content) => TryWrite(path, System.Text.Encoding.UTF8.GetBytes(content));

@@ -17,28 +17,31 @@ namespace CacheFarm.Client.Tracing;
 public static class LookupMemo
 {
     private const string Format = "V\t2";
-    private const char EntryLine = 'K', RootLine = 'P', InputLine = 'I', WitnessLine = 'W', VariableLine = 'E', UnsetLine = 'U';
+    private const char EntryLine = 'K', RootCountLine = 'R', RootLine = 'P', InputLine = 'I', WitnessLine = 'W', VariableLine = 'E', UnsetLine = 'U';
     private const string NoStamp = "-";
 
     /// <summary>The remembered entry key when everything it depended on is as it was; otherwise null.</summary>
     public static string? TryMatch(FileDigestMemo digests, string firstLevelKey, CheckoutRoots roots, Func<string, string?> variable)
     {
-        if (MemoFile.TryRead(PathFor(digests.MemoDirectory, firstLevelKey)) is not { } text || !text.StartsWith(Format + "\n", StringComparison.Ordinal))
+        if (MemoFile.TryReadWhole(PathFor(digests.MemoDirectory, firstLevelKey)) is not { } text || !text.StartsWith(Format + "\n", StringComparison.Ordinal))
         {
             return null;
         }
         string? entryKey = null;
+        int? rootsKept = null;
         var rootCount = 0;
-        foreach (var line in text.AsSpan(Format.Length + 1).EnumerateLines())
+        // Split on newlines alone: the writer rules out only those (and tabs), so a carriage return is part of a value.
+        foreach (var line in text[(Format.Length + 1)..].Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             if (line.Length < 2)
             {
-                continue;
+                return null;
             }
-            var fields = line[2..].ToString().Split('\t');
+            var fields = line[2..].Split('\t');
             var ok = line[0] switch
             {
                 EntryLine => (entryKey = fields[0]).Length > 0,
+                RootCountLine => int.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out var count) && (rootsKept = count) == roots.Roots.Count,
                 RootLine => fields.Length == 2 && roots.Get(fields[0])?.Path == fields[1] && ++rootCount > 0,
                 InputLine => fields.Length == 3 && InputMatches(fields, digests, roots),
                 WitnessLine => fields.Length >= 3 && AbsencesHold(fields, digests, roots),
@@ -51,7 +54,7 @@ public static class LookupMemo
                 return null;
             }
         }
-        return rootCount == 0 || rootCount == roots.Roots.Count ? entryKey : null;
+        return rootsKept is null || rootCount == rootsKept ? entryKey : null;
     }
 
     /// <summary>Remembers a candidate that just matched, with the stamps this call saw; nothing when it cannot be written down faithfully.</summary>
@@ -61,6 +64,7 @@ public static class LookupMemo
         var text = new StringBuilder().Append(Format).Append('\n').Append(EntryLine).Append('\t').Append(entryKey).Append('\n');
         if (candidate.PathDependent)
         {
+            text.Append(RootCountLine).Append('\t').Append(roots.Roots.Count).Append('\n');
             foreach (var root in roots.Roots)
             {
                 text.Append(RootLine).Append('\t').Append(root.Name).Append('\t').Append(root.Path).Append('\n');
@@ -73,9 +77,10 @@ public static class LookupMemo
             {
                 return;
             }
-            if (input.Digest == PathObservation.Absent && digests.Absent.TryGetValue(path, out var vouched) && Witness(witnesses, vouched, path))
+            // Found absent by this call's match, with the stamp its witness had before the look: a path made since changes that stamp.
+            bool Vouched() => input.Digest == PathObservation.Absent && digests.Absent.TryGetValue(path, out var witness) && Witness(witnesses, witness, path, roots);
+            if (Vouched())
             {
-                // Found absent by this call's match, with the stamp its witness had before the look: a path made since changes that stamp.
                 continue;
             }
             // The stamp is read before the path is observed again: a change after that gives another stamp than the one kept.
@@ -84,14 +89,17 @@ public static class LookupMemo
             {
                 return;
             }
-            if (!exists && digests.Absent.TryGetValue(path, out var witness) && Witness(witnesses, witness, path))
+            if (!exists && Vouched())
             {
                 continue;
             }
-            // A digest is only as new as the stamp it was taken at: only that stamp, settled, may stand in for it.
-            // Only the type of a looked-up path was observed (a stat of /tmp, say, whose stamp never settles).
-            var vouches = exists && input.Path[0] != PathObservation.Kind && stamp.IsSettled(now)
-                && !(input.Path[0] == PathObservation.Content && stamp.IsRegularFile && !(digests.Stamps.TryRead(path, out var hashed) && hashed.SameVersion(stamp)));
+            // A digest stands for its file only at the stamp it was taken at, settled then; a listing or a type is observed again.
+            var vouches = exists && stamp.IsSettled(now) && input.Path[0] switch
+            {
+                PathObservation.Kind => false,
+                PathObservation.Content when stamp.IsRegularFile => digests.IsSettled(path, stamp),
+                _ => true,
+            };
             text.Append(InputLine).Append('\t').Append(input.Path).Append('\t').Append(input.Digest.ToString()).Append('\t')
                 .Append(vouches ? stamp.VersionText : NoStamp).Append('\n');
         }
@@ -107,7 +115,7 @@ public static class LookupMemo
             }
             text.Append(value is null ? $"{UnsetLine}\t{name}\n" : $"{VariableLine}\t{name}\t{value}\n");
         }
-        MemoFile.TryWrite(PathFor(digests.MemoDirectory, firstLevelKey), text.ToString());
+        MemoFile.TryWriteWhole(PathFor(digests.MemoDirectory, firstLevelKey), text.ToString());
     }
 
     // "<kind><normalized path>", digest, stamp: the stamp unchanged keeps the digest; otherwise the path is observed again.
@@ -139,10 +147,12 @@ public static class LookupMemo
         return fields.Skip(2).All(name => digests.IsAbsent(witness.PathOf(name)));
     }
 
-    // One stamp per witness: two would mean its directory changed between looks, and the earlier look may no longer hold.
-    private static bool Witness(Dictionary<string, (FileStamp Stamp, List<string> Names)> witnesses, AbsenceWitness witness, string path)
+    // Groups an absence under its witness, when the pair can be written down: the names are relative to the witness, so
+    // path and witness must lie under the same root (or none), or another checkout would check the wrong path. One stamp
+    // per witness: two mean its directory changed between looks, and the older one would never match again.
+    private static bool Witness(Dictionary<string, (FileStamp Stamp, List<string> Names)> witnesses, AbsenceWitness witness, string path, CheckoutRoots roots)
     {
-        if (witness.NameOf(path) is not { } name || !IsPlain(name) || !IsPlain(witness.Directory))
+        if (witness.NameOf(path) is not { } name || !IsPlain(name) || !IsPlain(witness.Directory) || roots.Find(path) != roots.Find(witness.Directory))
         {
             return false;
         }

@@ -22,7 +22,6 @@ public static class PathObservation
     /// <summary>What any path that does not exist observes as (computed once: a C++ compile looks up hundreds of absent headers).</summary>
     public static readonly ContentDigest Absent = Text("absent");
 
-
     private static readonly ContentDigest RegularFile = Text("file");
     private static readonly ContentDigest Directory = Text("directory");
     private static readonly ContentDigest Other = Text("other");

@@ -1,4 +1,5 @@
 using CacheFarm.Client.CachedCommands;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.Tests.CachedCommands;
 
@@ -63,6 +64,29 @@ public sealed class FileDigestMemoTests
         Assert.True(third.IsAbsent(plain));
     }
 
+    [Theory]
+    [InlineData("gen/x.h")]
+    [InlineData("x.h")]
+    public async Task A_dangling_symlink_on_the_way_vouches_for_no_absence(string below)
+    {
+        using var dir = new TempDirectory("cf-absent");
+        var include = await SettledTreeAsync(dir);
+        var link = Path.Combine(include, below.Split('/')[0]);
+        var target = dir.Combine("out", below.Split('/')[0]);
+        File.CreateSymbolicLink(link, target);
+        await Task.Delay(TimeSpan.FromTicks(FileStamp.RacyWindowNs / 100) + TimeSpan.FromMilliseconds(200));
+        var path = Path.Combine(include, below);
+        var memo = NewMemo(dir);
+
+        Assert.True(memo.IsAbsent(path));
+        Assert.False(memo.Absent.ContainsKey(path), "a dangling symlink's directory vouched for the path behind it");
+
+        // The target appears without the include directory changing.
+        Directory.CreateDirectory(Path.GetDirectoryName(dir.Combine("out", below))!);
+        File.WriteAllText(dir.Combine("out", below), "");
+        Assert.False(NewMemo(dir).IsAbsent(path));
+    }
+
     [Fact]
     public async Task A_seeded_absence_is_looked_up_again_once_the_tool_has_run()
     {
@@ -81,5 +105,22 @@ public sealed class FileDigestMemoTests
         File.WriteAllText(path, "");
         memo.ToolRan();
         Assert.False(memo.IsAbsent(path));
+    }
+
+    [Fact]
+    public async Task A_digest_taken_before_the_tool_ran_is_taken_again_after_it()
+    {
+        using var dir = new TempDirectory("cf-absent");
+        var include = await SettledTreeAsync(dir);
+        var header = Path.Combine(include, "a.h");
+        File.WriteAllText(header, "one\n");
+        var memo = NewMemo(dir);
+        Assert.True(memo.TryGet(header, out var before));
+
+        File.WriteAllText(header, "two\n");
+        memo.ToolRan();
+        Assert.True(memo.TryGet(header, out var after));
+        Assert.NotEqual(before, after);
+        Assert.Equal(ContentDigest.Of("two\n"u8), after);
     }
 }

@@ -59,7 +59,11 @@ public sealed class LookupMemoTests
             LookupMemo.Save(digests, Key, Entry, candidate, Roots(A));
         }
 
-        public string? Match(string checkout) => LookupMemo.TryMatch(Digests(), Key, Roots(checkout), _ => null);
+        public string? Match(string checkout, Func<string, string?>? variable = null) => LookupMemo.TryMatch(Digests(), Key, Roots(checkout), variable ?? (_ => null));
+
+        public string MemoPath => MemoFile.PathFor(Path.Combine(Memo, "lookups"), Key);
+
+        public string Combine(params string[] parts) => _dir.Combine(parts);
 
         public void Dispose() => _dir.Dispose();
     }
@@ -110,5 +114,47 @@ public sealed class LookupMemoTests
 
         Assert.Equal(Entry, checkouts.Match(checkouts.A));
         Assert.Null(checkouts.Match(checkouts.B));
+    }
+
+    [Fact]
+    public async Task An_absence_is_not_vouched_for_by_a_directory_under_another_root()
+    {
+        using var checkouts = await Checkouts.CreateAsync();
+        // A second root (generated headers) that this checkout lacks, and the other checkout has with the header.
+        CheckoutRoots Roots(string checkout) => new(checkout, [new PathRoot("ws", checkout), new PathRoot("gen", checkout + "-gen")]);
+        var absent = Path.Combine(checkouts.A + "-gen", "include", "x.h");
+        var digests = checkouts.Digests();
+        var candidate = new ManifestCandidate([new ManifestInput("S" + Roots(checkouts.A).Normalize(absent), PathObservation.Observe('S', absent, digests))], [], false);
+        Assert.Null(new TracedInputs(Roots(checkouts.A), digests, [], []).Mismatch(candidate, _ => null));
+        LookupMemo.Save(digests, Key, Entry, candidate, Roots(checkouts.A));
+        Assert.Equal(Entry, LookupMemo.TryMatch(checkouts.Digests(), Key, Roots(checkouts.A), _ => null));
+
+        Directory.CreateDirectory(Path.Combine(checkouts.B + "-gen", "include"));
+        File.WriteAllText(Path.Combine(checkouts.B + "-gen", "include", "x.h"), "");
+        Assert.Null(LookupMemo.TryMatch(checkouts.Digests(), Key, Roots(checkouts.B), _ => null));
+    }
+
+    [Fact]
+    public async Task A_variable_keeps_a_carriage_return_at_its_end()
+    {
+        using var checkouts = await Checkouts.CreateAsync();
+        var candidate = checkouts.Candidate() with { EnvDeps = [new("CFLAGS", "-O2\r")] };
+        var digests = checkouts.Digests();
+        Assert.Null(new TracedInputs(Checkouts.Roots(checkouts.A), digests, [], []).Mismatch(candidate, _ => "-O2\r"));
+        LookupMemo.Save(digests, Key, Entry, candidate, Checkouts.Roots(checkouts.A));
+
+        Assert.Equal(Entry, checkouts.Match(checkouts.A, _ => "-O2\r"));
+        Assert.Null(checkouts.Match(checkouts.A, _ => "-O2"));
+    }
+
+    [Fact]
+    public async Task A_memo_cut_short_is_not_read()
+    {
+        using var checkouts = await Checkouts.CreateAsync();
+        checkouts.Remember(checkouts.Candidate());
+        var text = File.ReadAllText(checkouts.MemoPath);
+
+        File.WriteAllText(checkouts.MemoPath, text[..text.TrimEnd('\n').LastIndexOf('\n')] + "\n");
+        Assert.Null(checkouts.Match(checkouts.A));
     }
 }
