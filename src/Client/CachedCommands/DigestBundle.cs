@@ -50,15 +50,15 @@ public static class DigestBundle
         var text = new StringBuilder();
         foreach (var (path, memo) in digests.Settled)
         {
-            if (IsPlain(path))
+            if (MemoFile.FitsInLine(path))
             {
                 text.Append(path).Append('\t').Append(memo.ToLine()).Append('\n');
             }
         }
         foreach (var witness in digests.Absent.GroupBy(a => a.Value, a => a.Key))
         {
-            var names = witness.Select(witness.Key.NameOf).OfType<string>().Where(IsPlain);
-            if (IsPlain(witness.Key.Directory))
+            var names = witness.Select(witness.Key.NameOf).OfType<string>().Where(MemoFile.FitsInLine);
+            if (MemoFile.FitsInLine(witness.Key.Directory))
             {
                 text.Append(AbsentMark).Append(witness.Key.Directory).Append('\t').Append(witness.Key.Stamp.VersionText).Append('\t').AppendJoin('\t', names).Append('\n');
             }
@@ -81,9 +81,6 @@ public static class DigestBundle
             digests.SeedAbsent(witness.PathOf(name), witness);
         }
     }
-
-    // A tab or a newline would break the line format; such paths are left out of the bundle.
-    private static bool IsPlain(string path) => !path.Contains('\n', StringComparison.Ordinal) && !path.Contains('\t', StringComparison.Ordinal);
 
     private static string PathFor(FileDigestMemo digests, string key) => MemoFile.PathFor(Path.Combine(digests.MemoDirectory, "bundles"), key);
 }

@@ -26,6 +26,9 @@ public static class MemoFile
         }
     }
 
+    /// <summary>True when a field holds no newline or tab, the separators of memo lines, so it can be written into one.</summary>
+    public static bool FitsInLine(string field) => !field.Contains('\n', StringComparison.Ordinal) && !field.Contains('\t', StringComparison.Ordinal);
+
     /// <summary>
     /// Reads a memo that <see cref="TryWriteWhole"/> wrote, without its end line; null when the file is missing or
     /// lacks that line: a file cut short (a crash before its blocks reached the disk) would otherwise read as a

@@ -40,7 +40,7 @@ public sealed class InputDigestMemo
     /// <summary>Remembers a digest; only settled files are kept (see <see cref="FileStamp.IsSettled"/>).</summary>
     public void Record(string path, MemoizedDigest record)
     {
-        if (path.Contains('\t') || path.Contains('\n') || !record.Stamp.IsSettled(FileStamp.NowNs()))
+        if (!MemoFile.FitsInLine(path) || !record.Stamp.IsSettled(FileStamp.NowNs()))
         {
             return;
         }

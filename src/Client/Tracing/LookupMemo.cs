@@ -73,7 +73,7 @@ public static class LookupMemo
         var witnesses = new Dictionary<string, (FileStamp Stamp, List<string> Names)>(StringComparer.Ordinal);
         foreach (var input in candidate.Inputs)
         {
-            if (input.Path.Length < 2 || roots.Resolve(input.Path[1..]) is not { } path || !IsPlain(input.Path))
+            if (input.Path.Length < 2 || roots.Resolve(input.Path[1..]) is not { } path || !MemoFile.FitsInLine(input.Path))
             {
                 return;
             }
@@ -109,7 +109,7 @@ public static class LookupMemo
         }
         foreach (var (name, value) in candidate.EnvDeps)
         {
-            if (!IsPlain(name) || (value is not null && !IsPlain(value)))
+            if (!MemoFile.FitsInLine(name) || (value is not null && !MemoFile.FitsInLine(value)))
             {
                 return;
             }
@@ -152,7 +152,7 @@ public static class LookupMemo
     // per witness: two mean its directory changed between looks, and the older one would never match again.
     private static bool Witness(Dictionary<string, (FileStamp Stamp, List<string> Names)> witnesses, AbsenceWitness witness, string path, CheckoutRoots roots)
     {
-        if (witness.NameOf(path) is not { } name || !IsPlain(name) || !IsPlain(witness.Directory) || roots.Find(path) != roots.Find(witness.Directory))
+        if (witness.NameOf(path) is not { } name || !MemoFile.FitsInLine(name) || !MemoFile.FitsInLine(witness.Directory) || roots.Find(path) != roots.Find(witness.Directory))
         {
             return false;
         }
@@ -167,8 +167,6 @@ public static class LookupMemo
         group.Names.Add(name);
         return true;
     }
-
-    private static bool IsPlain(string text) => !text.Contains('\n', StringComparison.Ordinal) && !text.Contains('\t', StringComparison.Ordinal);
 
     private static string PathFor(string memoDirectory, string firstLevelKey) => MemoFile.PathFor(Path.Combine(memoDirectory, "lookups"), firstLevelKey);
 }
