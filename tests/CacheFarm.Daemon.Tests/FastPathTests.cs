@@ -73,6 +73,62 @@ public sealed class FastPathTests
     }
 
     [Fact]
+    public async Task A_fast_path_call_to_a_daemon_that_stopped_answering_ends_at_its_deadline_and_the_next_call_connects_afresh()
+    {
+        using var dir = new TempDirectory("cffd");
+        var socket = dir.Combine("d.sock");
+        await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket);
+        using var fast = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None);
+        Assert.NotNull(fast);
+        var request = new GetEntryRequest { Key = new string('1', 64) };
+        Assert.Equal(StatusCode.NotFound, fast.Call(FastPathOp.GetEntry, request, default).Status);
+
+        await SignalAsync(daemon.Pid, "STOP");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            using var deadline = CallDeadline.Until(DateTime.UtcNow + TimeSpan.FromMilliseconds(300));
+            Assert.Throws<TimeoutException>(() => fast.Call(FastPathOp.GetEntry, request, default));
+        }
+        finally
+        {
+            await SignalAsync(daemon.Pid, "CONT");
+        }
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(290), TimeSpan.FromSeconds(5));
+        // The connection that timed out mid-call is dropped; the next call gets a fresh one and its own answer.
+        Assert.Equal(StatusCode.NotFound, fast.Call(FastPathOp.GetEntry, request, default).Status);
+    }
+
+    [Fact]
+    public async Task A_fast_path_call_outside_any_deadline_is_cut_short_by_its_cancellation()
+    {
+        using var dir = new TempDirectory("cffc");
+        var socket = dir.Combine("d.sock");
+        await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket);
+        using var fast = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None);
+        Assert.NotNull(fast);
+
+        await SignalAsync(daemon.Pid, "STOP");
+        try
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var e = Assert.Throws<IOException>(() => fast.Call(FastPathOp.GetEntry, new GetEntryRequest { Key = new string('2', 64) }, cancel.Token));
+            Assert.Contains("cancelled", e.Message);
+        }
+        finally
+        {
+            await SignalAsync(daemon.Pid, "CONT");
+        }
+    }
+
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        var run = await ProcessRun.RunAsync("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), new Dictionary<string, string?>());
+        Assert.Equal(0, run.ExitCode);
+    }
+
+    [Fact]
     public async Task DaemonWithTokensOffersNoFastPath()
     {
         using var dir = new TempDirectory("cfft");

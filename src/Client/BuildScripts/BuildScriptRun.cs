@@ -153,7 +153,6 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         {
             return await PassThroughAsync(call.Binary, call.Args, session, settings, "tracer library missing", call.Package, cancellationToken).ConfigureAwait(false);
         }
-        var hashing = Sha256Accumulator.PreparePlatformAsync();
         var runStart = FileStamp.NowNs();
         var clock = Stopwatch.StartNew();
         var environment = tracer.TracedEnvironment(call.Environment);
@@ -165,7 +164,7 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
             }
         }
         // Stdout (the directives) is held back until the run is known to stand; stderr goes to cargo as it comes.
-        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Binary, call.Args, environment, forwardTo: (-1, 2));
+        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Binary, call.Args, environment, forwardTo: (-1, 2), whileRunning: Sha256Accumulator.PreparePlatform);
         digests.ToolRan();
         if (exitCode != 0 && RemapsCompilerPaths)
         {
@@ -181,7 +180,6 @@ public sealed class BuildScriptRun(BuildScriptCall call, WrapperSettings setting
         record.CompileUs = CompileReporter.Microseconds(clock.Elapsed);
         record.CompileFailed = exitCode != 0;
         var result = new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
-        await hashing.ConfigureAwait(false);
         var (request, notStored) = exitCode == 0
             ? BuildRequest(firstLevelKey, manifest, tracer.Read(), inputs, writable, result, runStart, memoDirectory)
             : (null, "build script failed");

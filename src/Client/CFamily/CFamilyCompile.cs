@@ -111,9 +111,8 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         {
             return await CFamilyCommand.PassThroughAsync(call.Compiler, call.Args, session, settings, CompileClassification.NotCacheable("tracer library missing"), call.Parsed.Source, call.Env, cancellationToken).ConfigureAwait(false);
         }
-        var hashing = Sha256Accumulator.PreparePlatformAsync();
         var clock = Stopwatch.StartNew();
-        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Compiler, [.. call.Args, .. remap], tracer.TracedEnvironment(call.Environment));
+        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(call.Compiler, [.. call.Args, .. remap], tracer.TracedEnvironment(call.Environment), whileRunning: Sha256Accumulator.PreparePlatform);
         digests.ToolRan();
         if (outerTrace is not null)
         {
@@ -127,7 +126,6 @@ public sealed class CFamilyCompile(CFamilyCall call, WrapperSettings settings, D
         record.CompileUs = CompileReporter.Microseconds(clock.Elapsed);
         record.CompileFailed = exitCode != 0;
         var result = new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
-        await hashing.ConfigureAwait(false);
         var (request, notStored) = exitCode == 0
             ? BuildRequest(firstLevelKey, manifest, tracer.Read(), inputs, result, runStart, memoDirectory, identity)
             : (null, "");

@@ -47,8 +47,6 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
         }
         for (var attempt = 0; ; attempt++)
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(timeout);
             try
             {
                 _client ??= new CacheClient(Endpoint, @namespace, TimeSpan.FromSeconds(1), Credentials) { WorkingSet = WorkingSet };
@@ -56,7 +54,8 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
                 {
                     await StartDaemonAsync(cancellationToken).ConfigureAwait(false);
                 }
-                return (true, await call(_client, deadline.Token).ConfigureAwait(false));
+                using var deadline = CallDeadline.Until(DateTime.UtcNow + timeout);
+                return (true, await call(_client, cancellationToken).ConfigureAwait(false));
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt == 0 && mayStartDaemon && Endpoint.CanAutoStart && !_startAttempted)
             {
@@ -64,7 +63,8 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
             }
             catch (Exception e) when (IsCacheFailure(e))
             {
-                return Fail<T>(e, deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested, timeout);
+                var timedOut = !cancellationToken.IsCancellationRequested && e is TimeoutException or RpcException { StatusCode: StatusCode.DeadlineExceeded };
+                return Fail<T>(e, timedOut, timeout);
             }
             try
             {
@@ -99,7 +99,7 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
     }
 
     private static bool IsCacheFailure(Exception e) =>
-        e is RpcException or OperationCanceledException or HttpRequestException or IOException or InvalidDataException or DaemonStartException or UnauthorizedAccessException;
+        e is RpcException or OperationCanceledException or TimeoutException or HttpRequestException or IOException or InvalidDataException or DaemonStartException or UnauthorizedAccessException;
 
     private bool MissingLocalSocket() => Endpoint.CanAutoStart && Endpoint.SocketPath is { } socket && !File.Exists(socket);
 

@@ -49,12 +49,11 @@ public static class DaemonLauncher
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await client.Admin.GetStatsAsync(timeout.Token).ConfigureAwait(false);
+            using var deadline = CallDeadline.Until(DateTime.UtcNow + TimeSpan.FromSeconds(2));
+            await client.Admin.GetStatsAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is RpcException or OperationCanceledException or HttpRequestException)
+        catch (Exception e) when (e is RpcException or OperationCanceledException or TimeoutException or HttpRequestException)
         {
             return false;
         }

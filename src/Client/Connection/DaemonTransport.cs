@@ -82,8 +82,8 @@ internal sealed class DaemonTransport(DaemonEndpoint endpoint, ClientCredentials
         _fastFailed = true;
     }
 
-    /// <summary>Per-call options for the generated stubs: cancellation only (deadlines come from the caller's token).</summary>
-    public static CallOptions Options(CancellationToken cancellationToken) => new(cancellationToken: cancellationToken);
+    /// <summary>Per-call options for the generated stubs: the flow's <see cref="CallDeadline"/> and the caller's cancellation.</summary>
+    public static CallOptions Options(CancellationToken cancellationToken) => new(deadline: CallDeadline.Current, cancellationToken: cancellationToken);
 
     public void Dispose()
     {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Text;
 using CacheFarm.Protos.Wire;
 using Google.Protobuf;
@@ -14,7 +13,7 @@ namespace CacheFarm.Client.Connection;
 public sealed class FastPathClient : IDisposable
 {
     private readonly string _socketPath;
-    private Socket? _socket;
+    private BlockingUnixSocket? _socket;
 
     private FastPathClient(string socketPath) => _socketPath = socketPath;
 
@@ -29,13 +28,13 @@ public sealed class FastPathClient : IDisposable
         return File.Exists(fast) ? new FastPathClient(fast) : null;
     }
 
-    /// <summary>Sends one request and returns the status and body of the answer.</summary>
-    /// <exception cref="IOException">The connection failed or the deadline passed.</exception>
+    /// <summary>Sends one request and returns the status and body of the answer, waiting no longer than <see cref="CallDeadline"/>.</summary>
+    /// <exception cref="IOException">The connection failed.</exception>
+    /// <exception cref="TimeoutException">The deadline passed first.</exception>
     public (StatusCode Status, byte[] Body) Call(FastPathOp op, IMessage request, CancellationToken cancellationToken)
     {
-        var socket = _socket ??= Connect();
-        // Closing the socket is the only way to cut a blocking receive short.
-        using var abort = cancellationToken.Register(() => socket.Dispose());
+        var socket = _socket ??= BlockingUnixSocket.Connect(_socketPath);
+        using var abort = cancellationToken.Register(socket.Abort);
         try
         {
             var size = request.CalculateSize();
@@ -43,23 +42,28 @@ public sealed class FastPathClient : IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(size + 1));
             frame[4] = (byte)op;
             request.WriteTo(frame.AsSpan(FastPathProtocol.HeaderBytes));
-            SendAll(socket, frame);
-            var header = new byte[FastPathProtocol.HeaderBytes];
-            ReceiveAll(socket, header);
+            socket.SendAll(frame);
+            Span<byte> header = stackalloc byte[FastPathProtocol.HeaderBytes];
+            socket.ReceiveAll(header);
             var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
             if (length < 1 || length > FastPathProtocol.MaxFrameBytes)
             {
                 throw new IOException($"fast path answered a frame of {length} bytes");
             }
             var body = new byte[length - 1];
-            ReceiveAll(socket, body);
+            socket.ReceiveAll(body);
             return ((StatusCode)header[4], body);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or TimeoutException)
         {
+            // A connection left half way through a frame cannot carry the next call.
             _socket = null;
             socket.Dispose();
-            throw new IOException(cancellationToken.IsCancellationRequested ? "fast path timed out" : "fast path failed: " + e.Message, e);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new IOException("fast path call cancelled", e);
+            }
+            throw;
         }
     }
 
@@ -69,42 +73,6 @@ public sealed class FastPathClient : IDisposable
         answer.Status == StatusCode.OK
             ? parser.ParseFrom(answer.Body)
             : throw new RpcException(new Status(answer.Status, Encoding.UTF8.GetString(answer.Body)));
-
-    private Socket Connect()
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(_socketPath));
-            return socket;
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new IOException("fast path unavailable: " + e.Message, e);
-        }
-    }
-
-    private static void SendAll(Socket socket, byte[] data)
-    {
-        for (var sent = 0; sent < data.Length;)
-        {
-            sent += socket.Send(data, sent, data.Length - sent, SocketFlags.None);
-        }
-    }
-
-    private static void ReceiveAll(Socket socket, byte[] buffer)
-    {
-        for (var read = 0; read < buffer.Length;)
-        {
-            var n = socket.Receive(buffer, read, buffer.Length - read, SocketFlags.None);
-            if (n == 0)
-            {
-                throw new SocketException((int)SocketError.ConnectionReset);
-            }
-            read += n;
-        }
-    }
 
     public void Dispose() => _socket?.Dispose();
 }

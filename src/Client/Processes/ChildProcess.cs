@@ -24,9 +24,10 @@ public static partial class ChildProcess
     /// Runs <paramref name="path"/> and forwards what it prints to this process's stdout and stderr (or the
     /// descriptors in <paramref name="forwardTo"/>) as it arrives, keeping a copy of each; returns the exit code and the copies.
     /// </summary>
+    /// <param name="whileRunning">Work for this thread once the program has started, before its output is read (the pipes hold what it prints meanwhile).</param>
     /// <exception cref="IOException">The program could not be started.</exception>
     public static (int ExitCode, byte[] Stdout, byte[] Stderr) RunTeed(
-        string path, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, (int Stdout, int Stderr)? forwardTo = null)
+        string path, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, (int Stdout, int Stderr)? forwardTo = null, Action? whileRunning = null)
     {
         var (outRead, outWrite) = OutputTee.Pipe();
         var (errRead, errWrite) = OutputTee.Pipe();
@@ -47,6 +48,7 @@ public static partial class ChildProcess
             OutputTee.Close(outWrite);
             OutputTee.Close(errWrite);
         }
+        whileRunning?.Invoke();
         var (stdout, stderr) = OutputTee.Run(outRead, errRead, forwardTo ?? (1, 2));
         return (Wait(pid), stdout, stderr);
     }

@@ -58,10 +58,9 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         // one that will not, in a read-only build for instance, skips the tracer's cost.
         var stores = call is not null && firstLevelKey is not null && session.IsUsable && !readOnly.IsActive;
         using var tracer = stores ? ProcessTracer.TryCreate(invocation.ScratchDirectory) : null;
-        // Hashing the outputs needs OpenSSL, whose load costs about as much as the rest of the store: load it while rustc runs.
-        var hashing = tracer is not null ? Sha256Accumulator.PreparePlatformAsync() : Task.CompletedTask;
         var compileStart = FileStamp.NowNs();
-        var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, RunEnvironment(tracer));
+        // Hashing the outputs needs OpenSSL, whose load costs about as much as the rest of the store: load it while rustc runs.
+        var result = RustcRunner.RunCaptured(invocation.RustcPath, compileArgs, RunEnvironment(tracer), tracer is not null ? Sha256Accumulator.PreparePlatform : null);
         record.CompileUs = CompileReporter.Microseconds(result.Duration);
         record.CompileFailed = result.ExitCode != 0;
         var notStorable = StorableFailure.WhyNotStored(result);
@@ -76,9 +75,8 @@ public sealed class CachedCompile(WrapperInvocation invocation, DaemonSession se
         }
         else if (stores && tracer is not null && call is not null && firstLevelKey is not null)
         {
-            // The write time includes the wait for hashing and the output scan: both are the store's cost.
+            // The write time includes hashing and scanning the outputs: both are the store's cost.
             var writeClock = Stopwatch.StartNew();
-            await hashing.ConfigureAwait(false);
             var depInfo = extraDepInfo ?? Path.Combine(call.OutputDirectory, call.OutputStem + ".d");
             var (request, notStored) = StoreRequestBuilder.Build(call, firstLevelKey, InputMemo(call, firstLevelKey), manifest, result, compileStart, depInfo, tracer.Read(), session.Endpoint.DataDirectory);
             if (request is not null)

@@ -15,10 +15,10 @@ public static class RustcRunner
     /// Runs rustc and keeps a copy of everything it prints. Output is forwarded as it arrives so cargo sees the
     /// JSON "artifact" notices on time and can start dependent crates on the .rmeta (pipelining).
     /// </summary>
-    public static CompileResult RunCaptured(string rustc, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment)
+    public static CompileResult RunCaptured(string rustc, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, Action? whileRunning = null)
     {
         var clock = Stopwatch.StartNew();
-        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(rustc, args, environment);
+        var (exitCode, stdout, stderr) = ChildProcess.RunTeed(rustc, args, environment, whileRunning: whileRunning);
         return new CompileResult(exitCode, stdout, stderr, clock.Elapsed);
     }
 }

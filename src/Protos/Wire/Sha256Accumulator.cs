@@ -99,12 +99,9 @@ public sealed class Sha256Accumulator : IDisposable
     }
 
     /// <summary>
-    /// Loads the platform implementation on a pool thread, for a process that will hash large files after a
-    /// long wait: the library load then overlaps the wait instead of following it.
+    /// Loads the platform implementation now, for a caller with a wait to overlap it with (a reply in flight, a
+    /// compiler running), so the load does not follow the wait.
     /// </summary>
-    public static Task PreparePlatformAsync() => Task.Run(PreparePlatform);
-
-    /// <summary>Loads the platform implementation now, for a caller with a reply in flight to overlap it with.</summary>
     public static void PreparePlatform()
     {
         if (s_platformLoaded)

@@ -103,6 +103,31 @@ public sealed class WrapperBehaviourTests(RustFixtureBuilds builds) : IClassFixt
     }
 
     [Fact]
+    public async Task A_local_daemon_that_stopped_answering_costs_one_short_timeout_per_compile_and_never_fails_the_build()
+    {
+        await using var daemon = await WrapperDaemon.StartAsync();
+        var pid = (await daemon.DaemonStatsAsync()).Pid;
+        var env = new Dictionary<string, string?>(RustFixtureBuilds.NonIncremental) { ["CACHEFARM_LOOKUP_TIMEOUT_MS"] = "300" };
+        var dir = builds.FreshCopy("stopped-local");
+
+        await SignalAsync(pid, "STOP");
+        BuildReport build;
+        try
+        {
+            build = await CargoBuild.RunAsync(dir, daemon, env);
+        }
+        finally
+        {
+            await SignalAsync(pid, "CONT");
+        }
+
+        // The fast path's blocking calls end at the deadline too: no call waits on the stopped daemon for longer.
+        Assert.Equal(RustFixtureBuilds.AllUnits, build.Units("cache-error"));
+        Assert.All(build.Calls.Where(c => c.Outcome == "cache-error"), c => Assert.Contains("timed out after 0.3 s", c.Reason));
+        Assert.Contains("answer=42", await ProgramOutput.OfFixtureAsync(dir));
+    }
+
+    [Fact]
     public async Task A_compile_error_is_replayed_with_its_exit_code()
     {
         var first = builds.FreshCopy("broken-one");
@@ -166,6 +191,12 @@ public sealed class WrapperBehaviourTests(RustFixtureBuilds builds) : IClassFixt
 
     private static async Task<string> FixappOutputAsync(string workspace) =>
         (await ProcessRun.RunAsync(Path.Combine(workspace, "target", "debug", "fixapp"), [], workspace, new Dictionary<string, string?>())).Stdout;
+
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        var run = await ProcessRun.RunAsync("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), new Dictionary<string, string?>());
+        Assert.Equal(0, run.ExitCode);
+    }
 
     private static int FreePort()
     {
