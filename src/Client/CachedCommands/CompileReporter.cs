@@ -41,11 +41,7 @@ public static class CompileReporter
         {
             // Stats are best effort: a daemon that cannot take them must not hold up the build. A bypassed call
             // (CACHEFARM_NO_CACHE) reports to a daemon already running, and never starts one.
-            await session.TryCallAsync(async (c, ct) =>
-            {
-                await c.Admin.RecordCompileAsync(record, ct).ConfigureAwait(false);
-                return true;
-            }, TimeSpan.FromSeconds(2), mayStartDaemon: !settings.NoCache, cancellationToken).ConfigureAwait(false);
+            await session.ReportAsync(record, mayStartDaemon: !settings.NoCache, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,7 @@
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.V1;
+using CacheFarm.Protos.Wire;
 using Grpc.Core;
 
 namespace CacheFarm.Client.CachedCommands;
@@ -13,6 +15,7 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
 {
     private CacheClient? _client;
     private bool _startAttempted;
+    private bool _answered;
 
     public DaemonEndpoint Endpoint { get; } = endpoint;
 
@@ -49,13 +52,15 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
         {
             try
             {
-                _client ??= new CacheClient(Endpoint, @namespace, TimeSpan.FromSeconds(1), Credentials) { WorkingSet = WorkingSet };
+                _client ??= NewClient();
                 if (attempt == 0 && mayStartDaemon && MissingLocalSocket())
                 {
                     await StartDaemonAsync(cancellationToken).ConfigureAwait(false);
                 }
                 using var deadline = CallDeadline.Until(DateTime.UtcNow + timeout);
-                return (true, await call(_client, cancellationToken).ConfigureAwait(false));
+                var value = await call(_client, cancellationToken).ConfigureAwait(false);
+                _answered = true;
+                return (true, value);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt == 0 && mayStartDaemon && Endpoint.CanAutoStart && !_startAttempted)
             {
@@ -75,6 +80,42 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
                 return Fail<T>(e, false, timeout);
             }
         }
+    }
+
+    /// <summary>
+    /// Sends a compile record for the stats. A call that has asked the daemon nothing else does not wait for one
+    /// that is not up: it starts it (or finds it starting) and leaves the record in the spool the daemon reads
+    /// once ready. Cargo's first call of a build, rustc -vV, otherwise waited for the whole start before the
+    /// build could go on. A call with <paramref name="mayStartDaemon"/> false only reports to a daemon running.
+    /// </summary>
+    public async Task ReportAsync(CompileRecord record, bool mayStartDaemon, CancellationToken cancellationToken)
+    {
+        if (mayStartDaemon && !_answered && !_startAttempted && Failure is null && Endpoint.CanAutoStart
+            && (MissingLocalSocket() || DaemonAutoStart.IsStarting(Endpoint.DataDirectory)))
+        {
+            try
+            {
+                _client ??= NewClient();
+                if (await DaemonAutoStart.StartWithoutWaitingAsync(_client, env, cancellationToken).ConfigureAwait(false) == DaemonAutoStart.Found.Starting)
+                {
+                    _startAttempted = true;
+                    if (CompileRecordSpool.TryWrite(Endpoint.DataDirectory, record))
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                Fail<bool>(e, false, TimeSpan.Zero);
+                return;
+            }
+        }
+        await TryCallAsync(async (c, ct) =>
+        {
+            await c.Admin.RecordCompileAsync(record, ct).ConfigureAwait(false);
+            return true;
+        }, TimeSpan.FromSeconds(2), mayStartDaemon, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -100,6 +141,8 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
 
     private static bool IsCacheFailure(Exception e) =>
         e is RpcException or OperationCanceledException or TimeoutException or HttpRequestException or IOException or InvalidDataException or DaemonStartException or UnauthorizedAccessException;
+
+    private CacheClient NewClient() => new(Endpoint, @namespace, TimeSpan.FromSeconds(1), Credentials) { WorkingSet = WorkingSet };
 
     private bool MissingLocalSocket() => Endpoint.CanAutoStart && Endpoint.SocketPath is { } socket && !File.Exists(socket);
 

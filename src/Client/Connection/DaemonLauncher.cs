@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CacheFarm.Protos.Wire;
 using Grpc.Core;
 
 namespace CacheFarm.Client.Connection;
@@ -64,6 +65,59 @@ public static class DaemonLauncher
     public static async Task StartAsync(CacheClient client, TimeSpan idleTimeout, TimeSpan wait, Func<string, string?> env, CancellationToken cancellationToken)
     {
         var endpoint = client.Endpoint;
+        // A daemon that is shutting down (idle timeout, --stop-server) has let go of its socket but
+        // not yet of its data directory.
+        if (endpoint.SocketPath is not null && !await DaemonLockProbe.WaitUntilFreeAsync(endpoint.DataDirectory, wait, cancellationToken).ConfigureAwait(false))
+        {
+            throw new DaemonStartException($"a cachefarmd that does not answer holds {endpoint.DataDirectory}");
+        }
+        using var process = Spawn(endpoint, idleTimeout, env, startupLock: null);
+        var log = LogPath(endpoint);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < wait)
+        {
+            // Nothing can answer before the socket exists; checking for it first keeps the wait to a few stat calls.
+            if (File.Exists(endpoint.SocketPath) && await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+            if (process.HasExited && !await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                throw new DaemonStartException($"cachefarmd exited with code {process.ExitCode}; see {log}");
+            }
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+        throw new DaemonStartException($"cachefarmd did not become ready within {wait.TotalSeconds:0} s; see {log}");
+    }
+
+    /// <summary>
+    /// Starts the daemon and returns at once, handing it <paramref name="startupLock"/> (the autostart lock, held by
+    /// the caller): the daemon inherits the descriptor and closes it once ready, so callers that wait for the
+    /// lock wait for a ready daemon, and none starts a second one. False, and nothing started, while a daemon
+    /// that is shutting down still holds the data directory.
+    /// </summary>
+    /// <exception cref="DaemonStartException">The daemon binary could not be found or started.</exception>
+    /// <exception cref="IOException">The lock could not be made inheritable.</exception>
+    internal static bool TryStartInBackground(DaemonEndpoint endpoint, TimeSpan idleTimeout, Func<string, string?> env, TransferableLock startupLock)
+    {
+        if (DaemonLockProbe.IsHeld(endpoint.DataDirectory))
+        {
+            return false;
+        }
+        startupLock.Inheritable(true);
+        try
+        {
+            using var process = Spawn(endpoint, idleTimeout, env, startupLock.Descriptor);
+        }
+        finally
+        {
+            startupLock.Inheritable(false);
+        }
+        return true;
+    }
+
+    private static Process Spawn(DaemonEndpoint endpoint, TimeSpan idleTimeout, Func<string, string?> env, int? startupLock)
+    {
         if (endpoint.SocketPath is null)
         {
             throw new DaemonStartException($"the daemon at {endpoint} is remote; start it there");
@@ -71,13 +125,6 @@ public static class DaemonLauncher
         var daemon = FindDaemonBinary(env)
             ?? throw new DaemonStartException("cachefarmd not found: set CACHEFARM_DAEMON or put it next to cachefarm or on PATH");
         Directory.CreateDirectory(endpoint.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        // A daemon that is shutting down (idle timeout, --stop-server) has let go of its socket but
-        // not yet of its data directory.
-        if (!await DaemonLockProbe.WaitUntilFreeAsync(endpoint.DataDirectory, wait, cancellationToken).ConfigureAwait(false))
-        {
-            throw new DaemonStartException($"a cachefarmd that does not answer holds {endpoint.DataDirectory}");
-        }
-        var log = Path.Combine(endpoint.DataDirectory, "cachefarmd.log");
         // setsid and the redirections detach the daemon from the build: cargo waits for every holder of
         // its pipes to close them, and a Ctrl-C in the terminal must not take the shared daemon down.
         var start = new ProcessStartInfo("/bin/sh")
@@ -94,8 +141,12 @@ public static class DaemonLauncher
                 "--socket", Path.GetFullPath(endpoint.SocketPath),
                 "--idle-timeout", ((long)idleTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
-            Environment = { ["CACHEFARM_DAEMON_LOG"] = log },
+            Environment = { ["CACHEFARM_DAEMON_LOG"] = LogPath(endpoint) },
         };
+        if (startupLock is { } fd)
+        {
+            start.Environment[StartupLockHandover.Variable] = fd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (string.IsNullOrEmpty(env("CACHEFARM_LISTEN")))
         {
             // It serves this user through the socket. A TCP port would be open to every local user and would
@@ -110,23 +161,8 @@ public static class DaemonLauncher
                 start.Environment[name] = value;
             }
         }
-        using (var process = Process.Start(start) ?? throw new DaemonStartException($"could not start {daemon}"))
-        {
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < wait)
-            {
-                // Nothing can answer before the socket exists; checking for it first keeps the wait to a few stat calls.
-                if (File.Exists(endpoint.SocketPath) && await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-                if (process.HasExited && !await IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new DaemonStartException($"cachefarmd exited with code {process.ExitCode}; see {log}");
-                }
-                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        throw new DaemonStartException($"cachefarmd did not become ready within {wait.TotalSeconds:0} s; see {log}");
+        return Process.Start(start) ?? throw new DaemonStartException($"could not start {daemon}");
     }
+
+    private static string LogPath(DaemonEndpoint endpoint) => Path.Combine(endpoint.DataDirectory, "cachefarmd.log");
 }

@@ -120,6 +120,7 @@ internal static class DaemonHost
         }
         builder.Services.AddSingleton(new BuildReportStore(new BuildReportFiles(Path.Combine(settings.DataDirectory, "builds"))));
         builder.Services.AddHostedService<BuildReportFlusher>();
+        builder.Services.AddHostedService(sp => new SpooledCompileRecords(settings.DataDirectory, sp.GetRequiredService<CompileCounters>(), sp.GetRequiredService<ILogger<SpooledCompileRecords>>()));
         builder.Services.AddSingleton<RecentActivityWindow>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecentActivityWindow>());
         builder.Services.AddSingleton<BlobWriteLocks>();
@@ -170,6 +171,7 @@ internal static class DaemonHost
         app.Services.GetRequiredService<CacheMetrics>();
         readiness.MarkReady();
         Console.WriteLine($"{ReadyLine} pid={Environment.ProcessId} socket={settings.Socket ?? "none"} tcp={settings.Listen ?? "none"} data={settings.DataDirectory} bulk={settings.BulkListen ?? "none"}");
+        StartupLock.Release();
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }

@@ -101,6 +101,62 @@ public sealed class DaemonAutoStartTests
         }
     }
 
+    [Fact]
+    public async Task Calls_with_nothing_to_look_up_start_one_daemon_without_waiting_for_it_and_their_records_still_count()
+    {
+        using var data = new TempDirectory("cf-autostart-probe");
+        var env = BuildEnvironment(data.Path);
+        var socket = Path.Combine(data.Path, "cachefarmd.sock");
+        try
+        {
+            // Cargo's probes at the start of a build, four at once: rustc -vV reports, and asks nothing else.
+            var probes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+                ProcessRun.RunAsync(RepoPaths.ClientBinary, [RustTools.ToolchainRustc, "-vV"], data.Path, env)));
+            Assert.All(probes, p => Assert.Equal(0, p.ExitCode));
+            Assert.All(probes, p => Assert.StartsWith("rustc ", p.Stdout));
+
+            // Every probe was back before the daemon they started could answer a call.
+            using var local = new CacheFarm.Client.Connection.CacheClient(CacheFarm.Client.Connection.DaemonEndpoint.Parse("unix:" + socket));
+            Assert.False(await CacheFarm.Client.Connection.DaemonLauncher.IsRunningAsync(local, default), "a probe waited for the daemon to be ready");
+            await WaitForAnswerAsync(local, TimeSpan.FromSeconds(20));
+            Assert.Equal(4, await NonCacheableCallsAsync(local, expected: 4, TimeSpan.FromSeconds(5)));
+            Assert.Single(Regex.Matches(File.ReadAllText(Path.Combine(data.Path, "cachefarmd.log")), "cachefarmd ready"));
+            Assert.Empty(Directory.GetFiles(Protos.Wire.CompileRecordSpool.DirectoryIn(data.Path)));
+        }
+        finally
+        {
+            await ProcessRun.RunAsync(RepoPaths.ClientBinary, ["--stop-server"], data.Path, env);
+        }
+    }
+
+    private static async Task WaitForAnswerAsync(CacheFarm.Client.Connection.CacheClient client, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            try
+            {
+                await client.Admin.GetStatsAsync(default);
+                return;
+            }
+            catch (Exception e) when ((e is Grpc.Core.RpcException or IOException or HttpRequestException) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private static async Task<long> NonCacheableCallsAsync(CacheFarm.Client.Connection.CacheClient client, long expected, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        long seen;
+        while ((seen = (await client.Admin.GetStatsAsync(default)).Compiles.NonCacheableCalls) != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        return seen;
+    }
+
     // A build whose wrapper starts the local daemon itself, in a data directory of the test's own.
     private static Dictionary<string, string?> BuildEnvironment(string dataDirectory) => new()
     {
