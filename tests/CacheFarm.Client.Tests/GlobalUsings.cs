@@ -2,3 +2,4 @@
 global using RepoPaths = CacheFarm.TestSupport.RepoPaths;
 global using RustTools = CacheFarm.TestSupport.RustTools;
 global using WrapperDaemon = CacheFarm.TestSupport.WrapperDaemon;
+global using StoppedProcess = CacheFarm.TestSupport.StoppedProcess;

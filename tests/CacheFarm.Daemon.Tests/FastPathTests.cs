@@ -75,24 +75,16 @@ public sealed class FastPathTests
     [Fact]
     public async Task A_fast_path_call_to_a_daemon_that_stopped_answering_ends_at_its_deadline_and_the_next_call_connects_afresh()
     {
-        using var dir = new TempDirectory("cffd");
-        var socket = dir.Combine("d.sock");
-        await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket);
-        using var fast = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None);
-        Assert.NotNull(fast);
+        await using var local = await FastPathDaemon.StartAsync();
+        var (daemon, fast) = (local.Daemon, local.Client);
         var request = new GetEntryRequest { Key = new string('1', 64) };
         Assert.Equal(StatusCode.NotFound, fast.Call(FastPathOp.GetEntry, request, default).Status);
 
-        await SignalAsync(daemon.Pid, "STOP");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        await using (await StoppedProcess.StopAsync(daemon.Pid))
         {
             using var deadline = CallDeadline.Until(DateTime.UtcNow + TimeSpan.FromMilliseconds(300));
             Assert.Throws<TimeoutException>(() => fast.Call(FastPathOp.GetEntry, request, default));
-        }
-        finally
-        {
-            await SignalAsync(daemon.Pid, "CONT");
         }
 
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(290), TimeSpan.FromSeconds(5));
@@ -103,29 +95,15 @@ public sealed class FastPathTests
     [Fact]
     public async Task A_fast_path_call_outside_any_deadline_is_cut_short_by_its_cancellation()
     {
-        using var dir = new TempDirectory("cffc");
-        var socket = dir.Combine("d.sock");
-        await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket);
-        using var fast = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None);
-        Assert.NotNull(fast);
+        await using var local = await FastPathDaemon.StartAsync();
+        var fast = local.Client;
 
-        await SignalAsync(daemon.Pid, "STOP");
-        try
+        await using (await StoppedProcess.StopAsync(local.Daemon.Pid))
         {
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
             var e = Assert.Throws<IOException>(() => fast.Call(FastPathOp.GetEntry, new GetEntryRequest { Key = new string('2', 64) }, cancel.Token));
             Assert.Contains("cancelled", e.Message);
         }
-        finally
-        {
-            await SignalAsync(daemon.Pid, "CONT");
-        }
-    }
-
-    private static async Task SignalAsync(int pid, string signal)
-    {
-        var run = await ProcessRun.RunAsync("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), new Dictionary<string, string?>());
-        Assert.Equal(0, run.ExitCode);
     }
 
     [Fact]
@@ -137,5 +115,29 @@ public sealed class FastPathTests
         await using var daemon = await DaemonProcess.StartAsync(dir.Combine("data"), "--socket", socket, "--tokens-file", tokens);
         Assert.True(File.Exists(socket));
         Assert.False(File.Exists(FastPathProtocol.SocketFor(socket)));
+    }
+
+    // A daemon of the test's own, with the fast path beside its socket, and a fast-path client of it.
+    private sealed class FastPathDaemon(TempDirectory directory, DaemonProcess daemon, FastPathClient client) : IAsyncDisposable
+    {
+        public DaemonProcess Daemon => daemon;
+
+        public FastPathClient Client => client;
+
+        public static async Task<FastPathDaemon> StartAsync()
+        {
+            var directory = new TempDirectory("cffp");
+            var socket = directory.Combine("d.sock");
+            var daemon = await DaemonProcess.StartAsync(directory.Combine("data"), "--socket", socket);
+            var client = FastPathClient.For(DaemonEndpoint.Parse("unix:" + socket), ClientCredentials.None) ?? throw new InvalidOperationException($"no fast path beside {socket}");
+            return new FastPathDaemon(directory, daemon, client);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await daemon.DisposeAsync();
+            directory.Dispose();
+        }
     }
 }

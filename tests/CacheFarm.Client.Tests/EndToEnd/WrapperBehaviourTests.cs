@@ -110,15 +110,10 @@ public sealed class WrapperBehaviourTests(RustFixtureBuilds builds) : IClassFixt
         var env = new Dictionary<string, string?>(RustFixtureBuilds.NonIncremental) { ["CACHEFARM_LOOKUP_TIMEOUT_MS"] = "300" };
         var dir = builds.FreshCopy("stopped-local");
 
-        await SignalAsync(pid, "STOP");
         BuildReport build;
-        try
+        await using (await StoppedProcess.StopAsync(pid))
         {
             build = await CargoBuild.RunAsync(dir, daemon, env);
-        }
-        finally
-        {
-            await SignalAsync(pid, "CONT");
         }
 
         // The fast path's blocking calls end at the deadline too: no call waits on the stopped daemon for longer.
@@ -191,12 +186,6 @@ public sealed class WrapperBehaviourTests(RustFixtureBuilds builds) : IClassFixt
 
     private static async Task<string> FixappOutputAsync(string workspace) =>
         (await ProcessRun.RunAsync(Path.Combine(workspace, "target", "debug", "fixapp"), [], workspace, new Dictionary<string, string?>())).Stdout;
-
-    private static async Task SignalAsync(int pid, string signal)
-    {
-        var run = await ProcessRun.RunAsync("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), new Dictionary<string, string?>());
-        Assert.Equal(0, run.ExitCode);
-    }
 
     private static int FreePort()
     {
