@@ -7,7 +7,7 @@ namespace CacheFarm.Daemon.Tests;
 public sealed class SpooledCompileRecordsTests
 {
     [Fact]
-    public async Task Records_left_before_the_start_and_while_it_runs_are_counted_once_and_removed()
+    public async Task Records_left_before_the_start_and_while_it_runs_are_counted_once_and_removed_with_abandoned_temporary_files()
     {
         using var dir = new TempDirectory("cfspool");
         var data = dir.Combine("data");
@@ -15,6 +15,12 @@ public sealed class SpooledCompileRecordsTests
         Assert.True(CompileRecordSpool.TryWrite(data, new CompileRecord { Outcome = CompileOutcome.NotCacheable, Reason = "missing input" }));
         Assert.True(CompileRecordSpool.TryWrite(data, new CompileRecord { Outcome = CompileOutcome.Hit, Language = "Rust" }));
         File.WriteAllText(Path.Combine(CompileRecordSpool.DirectoryIn(data), "torn.record"), "\u00ff\u00ff not a record");
+        // A writer killed before its rename left this one long ago; the other may still be renamed.
+        var abandoned = Path.Combine(CompileRecordSpool.DirectoryIn(data), "1-abandoned.tmp");
+        var inFlight = Path.Combine(CompileRecordSpool.DirectoryIn(data), "2-writing.tmp");
+        File.WriteAllBytes(abandoned, []);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - TimeSpan.FromMinutes(5));
+        File.WriteAllBytes(inFlight, []);
 
         await using var daemon = await DaemonProcess.StartAsync(data, "--socket", dir.Combine("d.sock"));
         var atStart = (await daemon.Client().Admin.GetStatsAsync(default)).Compiles;
@@ -30,6 +36,6 @@ public sealed class SpooledCompileRecordsTests
         }
         Assert.Equal(2, later.CacheHits);
         Assert.Equal(1, later.NonCacheableCalls);
-        Assert.Empty(Directory.GetFiles(CompileRecordSpool.DirectoryIn(data)));
+        Assert.Equal([inFlight], Directory.GetFiles(CompileRecordSpool.DirectoryIn(data)));
     }
 }

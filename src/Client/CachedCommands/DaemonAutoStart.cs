@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CacheFarm.Client.Connection;
 using CacheFarm.Client.Wrapper;
+using CacheFarm.Protos.Wire;
 
 namespace CacheFarm.Client.CachedCommands;
 
@@ -39,7 +40,18 @@ public static class DaemonAutoStart
         {
             throw new DaemonStartException("cachefarmd failed to start moments ago; not retrying yet (" + File.ReadAllText(failedMarker).Trim() + ")");
         }
-        using var held = await AcquireLockAsync(LockPath(dataDirectory), cancellationToken).ConfigureAwait(false);
+        FileStream held;
+        try
+        {
+            held = await AcquireLockAsync(LockPath(dataDirectory), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DaemonStartException e)
+        {
+            // A daemon handed the lock that never gets ready would otherwise cost every compile the whole wait.
+            File.WriteAllText(failedMarker, e.Message + "\n");
+            throw;
+        }
+        using var release = held;
         if (await DaemonLauncher.IsRunningAsync(client, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -56,22 +68,7 @@ public static class DaemonAutoStart
     }
 
     /// <summary>True while a start is under way: another caller, or a daemon not ready yet, holds the lock.</summary>
-    public static bool IsStarting(string dataDirectory)
-    {
-        try
-        {
-            using var probe = new FileStream(LockPath(dataDirectory), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
+    public static bool IsStarting(string dataDirectory) => DaemonLockProbe.IsLocked(LockPath(dataDirectory));
 
     /// <summary>Makes sure a daemon runs or is starting, without waiting for it to be ready.</summary>
     /// <exception cref="DaemonStartException">The daemon binary could not be found or started.</exception>
@@ -96,7 +93,7 @@ public static class DaemonAutoStart
         return DaemonLauncher.TryStartInBackground(client.Endpoint, IdleTimeout(env), env, held) ? Found.Starting : Found.Neither;
     }
 
-    private static string LockPath(string dataDirectory) => Path.Combine(dataDirectory, "autostart.lock");
+    private static string LockPath(string dataDirectory) => Path.Combine(dataDirectory, StartupLockHandover.LockFileName);
 
     private static bool RecentlyFailed(string marker) => File.Exists(marker) && DateTime.UtcNow - File.GetLastWriteTimeUtc(marker) < FailureMemory;
 
@@ -104,6 +101,7 @@ public static class DaemonAutoStart
         long.TryParse(env("CACHEFARM_IDLE_TIMEOUT"), out var seconds) ? TimeSpan.FromSeconds(seconds) : DaemonLauncher.DefaultIdleTimeout;
 
     // flock through FileShare.None: released by the kernel even if this process dies holding it.
+    /// <exception cref="DaemonStartException">The lock stayed held for the whole wait.</exception>
     private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
@@ -116,6 +114,10 @@ public static class DaemonAutoStart
             catch (IOException) when (waited.Elapsed < LockWait)
             {
                 await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new DaemonStartException($"{path} stayed locked for {LockWait.TotalSeconds:0} s: a cachefarmd started for this directory is not getting ready ({e.Message})");
             }
         }
     }

@@ -90,6 +90,7 @@ public sealed class DaemonSession(DaemonEndpoint endpoint, string @namespace, Fu
     /// </summary>
     public async Task ReportAsync(CompileRecord record, bool mayStartDaemon, CancellationToken cancellationToken)
     {
+        // IsStarting never throws: a lock that is not ours to open counts as free.
         if (mayStartDaemon && !_answered && !_startAttempted && Failure is null && Endpoint.CanAutoStart
             && (MissingLocalSocket() || DaemonAutoStart.IsStarting(Endpoint.DataDirectory)))
         {

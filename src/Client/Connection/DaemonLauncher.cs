@@ -143,6 +143,8 @@ public static class DaemonLauncher
             },
             Environment = { ["CACHEFARM_DAEMON_LOG"] = LogPath(endpoint) },
         };
+        // Set only for the descriptor handed over: one inherited from the caller's environment names nothing of the daemon's.
+        start.Environment.Remove(StartupLockHandover.Variable);
         if (startupLock is { } fd)
         {
             start.Environment[StartupLockHandover.Variable] = fd.ToString(System.Globalization.CultureInfo.InvariantCulture);

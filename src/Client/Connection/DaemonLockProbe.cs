@@ -9,16 +9,18 @@ public static class DaemonLockProbe
 {
     public const string LockFileName = "cachefarmd.lock";
 
-    public static bool IsHeld(string dataDirectory)
+    public static bool IsHeld(string dataDirectory) => IsLocked(Path.Combine(dataDirectory, LockFileName));
+
+    /// <summary>True while some process holds the flock on <paramref name="path"/>; false when nobody does, or the file is missing or not ours to open.</summary>
+    public static bool IsLocked(string path)
     {
-        var path = Path.Combine(dataDirectory, LockFileName);
-        if (!File.Exists(path))
-        {
-            return false;
-        }
         try
         {
             using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
             return false;
         }
         catch (IOException)

@@ -34,25 +34,28 @@ public sealed class FastPathClient : IDisposable
     public (StatusCode Status, byte[] Body) Call(FastPathOp op, IMessage request, CancellationToken cancellationToken)
     {
         var socket = _socket ??= BlockingUnixSocket.Connect(_socketPath);
-        using var abort = cancellationToken.Register(socket.Abort);
         try
         {
-            var size = request.CalculateSize();
-            var frame = new byte[FastPathProtocol.HeaderBytes + size];
-            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(size + 1));
-            frame[4] = (byte)op;
-            request.WriteTo(frame.AsSpan(FastPathProtocol.HeaderBytes));
-            socket.SendAll(frame);
-            Span<byte> header = stackalloc byte[FastPathProtocol.HeaderBytes];
-            socket.ReceiveAll(header);
-            var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            if (length < 1 || length > FastPathProtocol.MaxFrameBytes)
+            // Disposed before the socket is: a cancellation must never shut down a descriptor number reused meanwhile.
+            using (cancellationToken.Register(socket.Abort))
             {
-                throw new IOException($"fast path answered a frame of {length} bytes");
+                var size = request.CalculateSize();
+                var frame = new byte[FastPathProtocol.HeaderBytes + size];
+                BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(size + 1));
+                frame[4] = (byte)op;
+                request.WriteTo(frame.AsSpan(FastPathProtocol.HeaderBytes));
+                socket.SendAll(frame);
+                Span<byte> header = stackalloc byte[FastPathProtocol.HeaderBytes];
+                socket.ReceiveAll(header);
+                var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+                if (length < 1 || length > FastPathProtocol.MaxFrameBytes)
+                {
+                    throw new IOException($"fast path answered a frame of {length} bytes");
+                }
+                var body = new byte[length - 1];
+                socket.ReceiveAll(body);
+                return ((StatusCode)header[4], body);
             }
-            var body = new byte[length - 1];
-            socket.ReceiveAll(body);
-            return ((StatusCode)header[4], body);
         }
         catch (Exception e) when (e is IOException or TimeoutException)
         {

@@ -8,11 +8,12 @@ internal static class StartupLock
 {
     public static void Release()
     {
-        // Inherited at exec and open ever since, so the descriptor is still the lock; 0 to 2 never are.
-        if (int.TryParse(Environment.GetEnvironmentVariable(StartupLockHandover.Variable), out var fd) && fd > 2)
+        // Only a descriptor that is the lock file: a stray value in the environment must not close a file of the store.
+        if (int.TryParse(Environment.GetEnvironmentVariable(StartupLockHandover.Variable), out var fd) && fd > 2
+            && new FileInfo($"/proc/self/fd/{fd}").LinkTarget is { } target && Path.GetFileName(target) == StartupLockHandover.LockFileName)
         {
             new SafeFileHandle(fd, ownsHandle: true).Dispose();
-            Environment.SetEnvironmentVariable(StartupLockHandover.Variable, null);
         }
+        Environment.SetEnvironmentVariable(StartupLockHandover.Variable, null);
     }
 }

@@ -12,6 +12,8 @@ public static class CompileRecordSpool
 {
     private const string Extension = ".record";
 
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
+
     public static string DirectoryIn(string dataDirectory) => Path.Combine(dataDirectory, "pending-records");
 
     /// <summary>Leaves one record for the daemon; false when it could not be written (the record is then lost, as an unsent one is).</summary>
@@ -42,6 +44,14 @@ public static class CompileRecordSpool
         if (!Directory.Exists(directory))
         {
             return taken;
+        }
+        // A wrapper killed between its write and its rename leaves a temporary file no one else will take.
+        foreach (var path in Directory.EnumerateFiles(directory, "*.tmp"))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) > AbandonedAfter)
+            {
+                TryDelete(path);
+            }
         }
         foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
         {

@@ -8,4 +8,7 @@ namespace CacheFarm.Protos.Wire;
 public static class StartupLockHandover
 {
     public const string Variable = "CACHEFARM_STARTUP_LOCK_FD";
+
+    /// <summary>The autostart lock's file in the data directory.</summary>
+    public const string LockFileName = "autostart.lock";
 }
