@@ -17,8 +17,8 @@ public sealed class PendingEntryWrites
     // Writes not done yet: with none, which is every lookup of a warm build, a lookup costs one read.
     private int _writes;
 
-    /// <summary>Raised when a lookup starts waiting for a pending write, which should then not wait its turn.</summary>
-    public event Action? Awaited;
+    /// <summary>Raised with the write a lookup starts waiting for, which should then not wait its turn.</summary>
+    public event Action<Task>? Awaited;
 
     /// <summary>Marks the keys pending until <paramref name="written"/> completes, however it completes.</summary>
     public void Add(NamespaceId ns, IEnumerable<byte[]> keys, Task written)
@@ -51,7 +51,7 @@ public sealed class PendingEntryWrites
         {
             return;
         }
-        Awaited?.Invoke();
+        Awaited?.Invoke(written);
         try
         {
             await written.WaitAsync(MaxWait, cancellationToken).ConfigureAwait(false);

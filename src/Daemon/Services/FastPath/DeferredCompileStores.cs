@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CacheFarm.Daemon.Hosting;
 using CacheFarm.Daemon.Storage;
@@ -24,7 +25,10 @@ internal sealed class DeferredCompileStores(
     public const int MaxQueued = 256;
 
     private readonly Channel<Job> _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(MaxQueued) { SingleReader = true });
-    private readonly StorePacing _pacing = Paced(pending);
+    private readonly StorePacing _pacing = new(MaxQueued / 2);
+    // Queued jobs by their completion, so a lookup waiting for one can have it stored next.
+    private readonly ConcurrentDictionary<Task, Job> _byCompletion = new();
+    private readonly ConcurrentQueue<Job> _awaited = new();
     private Task _worker = Task.CompletedTask;
 
     /// <summary>Checks the request, opens its files and queues it; throws a <see cref="RequestRefusedException"/> for what would fail.</summary>
@@ -41,6 +45,7 @@ internal sealed class DeferredCompileStores(
                 files.Add((digests[i], ClientFiles.OpenToStore(request.Files[i].Path, digests[i])));
             }
             var job = new Job(ns, blobs, files, entries, request.WorkingSet);
+            _byCompletion[job.Done.Task] = job;
             pending.Add(ns, entries.Select(e => e.Key), job.Done.Task);
             // Before the write: the worker may take the job at once, and must see both the arrival (or it takes
             // the build for paused) and the queued count it will decrement.
@@ -56,6 +61,7 @@ internal sealed class DeferredCompileStores(
             catch
             {
                 Interlocked.Decrement(ref counters.DeferredStoresQueued);
+                _byCompletion.TryRemove(job.Done.Task, out _);
                 job.Done.TrySetResult();
                 throw;
             }
@@ -75,6 +81,7 @@ internal sealed class DeferredCompileStores(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        pending.Awaited += StoreNext;
         _worker = Task.Run(DrainAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -85,12 +92,31 @@ internal sealed class DeferredCompileStores(
         _queue.Writer.TryComplete();
         _pacing.Stop();
         await _worker.WaitAsync(cancellationToken).ConfigureAwait(false);
+        pending.Awaited -= StoreNext;
+    }
+
+    // A lookup waits for this write: it goes before the rest of the queue (a warm build started right after a
+    // cold one otherwise waited for every store queued ahead of it, past its lookup timeout), and every
+    // store runs without waiting for spare CPU until the queue is empty.
+    private void StoreNext(Task written)
+    {
+        if (_byCompletion.TryGetValue(written, out var job))
+        {
+            _awaited.Enqueue(job);
+        }
+        _pacing.Hurry();
     }
 
     private async Task DrainAsync()
     {
-        await foreach (var job in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // An awaited job is also still in the queue: whichever copy comes second is skipped.
+            var job = _awaited.TryDequeue(out var awaited) ? awaited : _queue.Reader.TryRead(out var next) ? next : null;
+            if (job is null || !job.TryTake())
+            {
+                continue;
+            }
             await _pacing.WaitForTurnAsync(() => _queue.Reader.Count).ConfigureAwait(false);
             idle.Enter();
             try
@@ -111,6 +137,7 @@ internal sealed class DeferredCompileStores(
             finally
             {
                 Close(job.Files);
+                _byCompletion.TryRemove(job.Done.Task, out _);
                 job.Done.TrySetResult();
                 Interlocked.Decrement(ref counters.DeferredStoresQueued);
                 if (_queue.Reader.Count == 0)
@@ -139,13 +166,6 @@ internal sealed class DeferredCompileStores(
         }
     }
 
-    private static StorePacing Paced(PendingEntryWrites pending)
-    {
-        var pacing = new StorePacing(MaxQueued / 2);
-        pending.Awaited += pacing.Hurry;
-        return pacing;
-    }
-
     private static void Close(List<(ContentDigest Digest, SafeFileHandle Handle)> files)
     {
         foreach (var (_, handle) in files)
@@ -161,6 +181,11 @@ internal sealed class DeferredCompileStores(
         List<(byte[] Key, Entry Entry)> Entries,
         string WorkingSet)
     {
+        private int _taken;
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>True for the one caller that gets to store this job.</summary>
+        public bool TryTake() => Interlocked.Exchange(ref _taken, 1) == 0;
     }
 }
